@@ -705,12 +705,12 @@ export class Connection {
   private async runQuery(session: Session, sql: string): Promise<void> {
     const signal = this.abort!.signal;
     const iterator = session.query(sql, { multiStatements: this.multiStatements, signal })[Symbol.asyncIterator]();
-    let current = await iterator.next();
+    let current: IteratorResult<QueryResult> = await iterator.next();
     if (current.done) {
       throw new SqlError('ER_EMPTY_QUERY', 'Query was empty');
     }
     for (;;) {
-      const result = current.value;
+      const result: QueryResult = current.value;
       // The next result decides SERVER_MORE_RESULTS_EXISTS on this one's terminator.
       const finish = async (): Promise<{ next: IteratorResult<QueryResult> | null; error: unknown }> => {
         try {
@@ -719,7 +719,7 @@ export class Connection {
           return { next: null, error };
         }
       };
-      const outcome = await this.writeResult(result, false, finish, signal);
+      const outcome: { next: IteratorResult<QueryResult> | null; error: unknown } = await this.writeResult(result, false, finish, signal);
       if (outcome.error !== undefined) {
         this.writeError(this.toSqlError(outcome.error));
         return;

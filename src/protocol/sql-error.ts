@@ -80,6 +80,21 @@ export const ER = {
   ER_JOB_NOT_FOUND: { errno: 1105, sqlState: 'HY000' },
   ER_WRONG_USAGE: { errno: 1221, sqlState: 'HY000' },
   ER_TOO_MANY_CONCURRENT_TRXS: { errno: 1637, sqlState: 'HY000' },
+  // Added by the SQL front end (src/sql): option and alias checks of the job statements. The 81xx
+  // codes are TiDB's own (errno.ErrUnknownOption ...), which IMPORT INTO users already know.
+  ER_WRONG_VALUE: { errno: 1525, sqlState: 'HY000' },
+  ER_LOAD_DATA_UNSUPPORTED_FORMAT: { errno: 8157, sqlState: 'HY000' },
+  ER_LOAD_DATA_INVALID_URI: { errno: 8158, sqlState: 'HY000' },
+  ER_UNKNOWN_OPTION: { errno: 8163, sqlState: 'HY000' },
+  ER_INVALID_OPTION_VAL: { errno: 8164, sqlState: 'HY000' },
+  ER_DUPLICATE_OPTION: { errno: 8165, sqlState: 'HY000' },
+  ER_LOAD_DATA_UNSUPPORTED_OPTION: { errno: 8166, sqlState: 'HY000' },
+  // Reading data files: TiDB's IMPORT INTO codes (errno.ErrLoadData*), which its users search for.
+  ER_LOAD_DATA_UNSUPPORTED_FORMAT: { errno: 8157, sqlState: 'HY000' },
+  ER_LOAD_DATA_INVALID_URI: { errno: 8158, sqlState: 'HY000' },
+  ER_LOAD_DATA_CANT_ACCESS: { errno: 8159, sqlState: 'HY000' },
+  ER_LOAD_DATA_CANT_READ: { errno: 8160, sqlState: 'HY000' },
+  ER_LOAD_DATA_WRONG_FORMAT_CONFIG: { errno: 8162, sqlState: 'HY000' },
 } as const satisfies Record<string, { errno: number; sqlState: string }>;
 
 export type ErrorCode = keyof typeof ER;
