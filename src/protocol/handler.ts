@@ -171,6 +171,8 @@ export interface ServerControl {
   processList(): ProcessInfo[];
   /** Returns false when no such connection exists. */
   kill(connectionId: number, mode: 'query' | 'connection'): boolean;
+  /** Counters for SHOW STATUS: commands received and connections accepted since start. */
+  counters(): { questions: number; connections: number };
 }
 
 export interface ServerHandler {

@@ -117,6 +117,10 @@ export class ProtocolServer implements ServerControl {
     return true;
   }
 
+  counters(): { questions: number; connections: number } {
+    return { questions: this.ctx.stats.questions, connections: this.nextId - 1 };
+  }
+
   /** Stops accepting, closes every connection, and resolves when the listener is closed. */
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.net.close(() => resolve()));

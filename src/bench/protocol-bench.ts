@@ -1,0 +1,123 @@
+// Protocol throughput and footprint, side by side with MariaDB measured in the same run:
+//   - SELECT 1 queries/s from mariadb-slap (mysqlslap) at concurrency 1, 16 and 64;
+//   - resident memory of each server holding 2,000 idle authenticated connections.
+// Both servers run as child processes on loopback; loadwire without TLS, as mariadbd here.
+
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { findBinary, freePort, startMariaDb } from '../../test/harness/mariadb.js';
+import { RawClient } from '../../test/support/wire.js';
+
+const run = promisify(execFile);
+const QUICK = process.env.LOADWIRE_BENCH_QUICK === '1';
+
+export interface RunningLoadwire {
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the built daemon (dist-bench) as a child process on a free port with a fresh data dir. */
+export async function startLoadwireProcess(extraArgs: string[] = []): Promise<RunningLoadwire> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'loadwire-bench-'));
+  const port = await freePort();
+  const cli = new URL('../cli.js', import.meta.url).pathname;
+  const child: ChildProcess = spawn(process.execPath, [cli, '--port', String(port), '--data-dir', dataDir, '--tls', 'off', '--log-level', 'warn', '--http-port', '-1', ...extraArgs], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const c = await RawClient.login(port);
+      c.close();
+      break;
+    } catch (e) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`loadwire did not start: ${(e as Error).message}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    port,
+    pid: child.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function slap(port: number, concurrency: number, queries: number): Promise<number> {
+  const slapBin = findBinary(['mariadb-slap', 'mysqlslap']);
+  const started = process.hrtime.bigint();
+  await run(slapBin, [
+    '--no-defaults', '-h', '127.0.0.1', '-P', String(port), '-u', 'root', '--skip-ssl',
+    `--concurrency=${concurrency}`, '--iterations=1', `--number-of-queries=${queries}`,
+    '--query=SELECT 1', '--create-schema=test', '--no-drop', '--silent',
+  ], { maxBuffer: 1 << 20 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return queries / seconds;
+}
+
+async function rssKb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+async function mariadbPid(dataDir: string): Promise<number> {
+  return Number((await readFile(join(dataDir, 'mysqld.pid'), 'utf8')).trim());
+}
+
+async function idleFootprint(port: number, pid: number, connections: number): Promise<{ before: number; after: number }> {
+  const before = await rssKb(pid);
+  const clients: RawClient[] = [];
+  for (let i = 0; i < connections; i += 100) {
+    clients.push(...(await Promise.all(Array.from({ length: Math.min(100, connections - i) }, () => RawClient.login(port)))));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const after = await rssKb(pid);
+  for (const c of clients) c.close();
+  return { before, after };
+}
+
+export async function benchProtocol(): Promise<void> {
+  const loadwire = await startLoadwireProcess();
+  const mariadb = await startMariaDb({ extraArgs: ['--max-connections=2200', '--thread-cache-size=100'] });
+  try {
+    console.log('\n## Protocol: SELECT 1 from mariadb-slap (queries/s, higher is better)\n');
+    console.log('| concurrency | loadwire | mariadbd | ratio |');
+    console.log('|---:|---:|---:|---:|');
+    for (const concurrency of [1, 16, 64]) {
+      const queries = (QUICK ? 2_000 : 20_000) * Math.min(concurrency, 16);
+      await slap(loadwire.port, concurrency, Math.min(queries, 2_000)); // warm-up
+      await slap(mariadb.port, concurrency, Math.min(queries, 2_000));
+      const lw = await slap(loadwire.port, concurrency, queries);
+      const md = await slap(mariadb.port, concurrency, queries);
+      console.log(`| ${concurrency} | ${Math.round(lw).toLocaleString('en')} | ${Math.round(md).toLocaleString('en')} | ${(lw / md).toFixed(2)}× |`);
+    }
+    const n = QUICK ? 500 : 2000;
+    console.log(`\n## Protocol: resident memory with ${n} idle connections\n`);
+    console.log('| server | RSS before | RSS with connections | per connection |');
+    console.log('|---|---:|---:|---:|');
+    for (const [name, port, pid] of [
+      ['loadwire', loadwire.port, loadwire.pid],
+      ['mariadbd', mariadb.port, await mariadbPid(mariadb.dataDir)],
+    ] as const) {
+      const { before, after } = await idleFootprint(port, pid, n);
+      console.log(`| ${name} | ${(before / 1024).toFixed(1)} MB | ${(after / 1024).toFixed(1)} MB | ${((after - before) / n).toFixed(1)} kB |`);
+    }
+  } finally {
+    await loadwire.stop();
+    await mariadb.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchProtocol().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
