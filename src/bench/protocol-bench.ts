@@ -25,7 +25,7 @@ export async function startLoadwireProcess(extraArgs: string[] = []): Promise<Ru
   const dataDir = await mkdtemp(join(tmpdir(), 'loadwire-bench-'));
   const port = await freePort();
   const cli = new URL('../cli.js', import.meta.url).pathname;
-  const child: ChildProcess = spawn(process.execPath, [cli, '--port', String(port), '--data-dir', dataDir, '--tls', 'off', '--log-level', 'warn', '--http-port', '-1', ...extraArgs], {
+  const child: ChildProcess = spawn(process.execPath, [cli, '--port', String(port), '--data-dir', dataDir, '--tls', 'off', '--log-level', 'warn', '--http-port=-1', ...extraArgs], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 30_000;

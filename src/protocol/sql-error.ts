@@ -123,12 +123,18 @@ export class SqlError extends Error {
   readonly sqlState: string;
   readonly code: ErrorCode;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, wire?: { errno: number; sqlState: string }) {
     super(message);
     this.name = 'SqlError';
     this.code = code;
-    this.errno = ER[code].errno;
-    this.sqlState = ER[code].sqlState;
+    this.errno = wire?.errno ?? ER[code].errno;
+    this.sqlState = wire?.sqlState ?? ER[code].sqlState;
+  }
+
+  /** An error a MySQL-compatible target answered, passed on to the client unchanged. */
+  static fromServer(errno: number, sqlState: string, message: string): SqlError {
+    const known = (Object.keys(ER) as ErrorCode[]).find((k) => ER[k].errno === errno);
+    return new SqlError(known ?? 'ER_UNKNOWN_ERROR', message, { errno, sqlState });
   }
 }
 

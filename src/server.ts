@@ -1,0 +1,81 @@
+// Wiring: configuration in, a running daemon out. Each room is built here and handed what it
+// needs; nothing else in the code base constructs another room's objects.
+
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { Logger } from './config/logger.js';
+import type { Config } from './config/config.js';
+import { resolveTls } from './config/tls.js';
+import { ProtocolServer } from './protocol/server.js';
+import { PassthroughCatalog, type CatalogStatements } from './session/catalog-statements.js';
+import { SessionFactory } from './session/session-factory.js';
+import { GlobalVariables } from './session/variables.js';
+import { UserRegistry } from './session/users.js';
+import { createTarget } from './targets/create-target.js';
+import { VERSION, SERVER_VERSION, VERSION_COMMENT } from './version.js';
+
+export interface Daemon {
+  readonly port: number;
+  readonly host: string;
+  readonly protocol: ProtocolServer;
+  stop(): Promise<void>;
+}
+
+export async function startDaemon(config: Config, logger: Logger): Promise<Daemon> {
+  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.importDir, { recursive: true });
+  const tls = await resolveTls(config);
+  const { target, catalog } = await createTarget(config, logger);
+
+  const globals = new GlobalVariables({
+    version: SERVER_VERSION,
+    versionComment: VERSION_COMMENT,
+    port: config.port,
+    hostname: hostname(),
+    dataDir: config.dataDir,
+    importDir: config.importDir,
+    maxAllowedPacket: config.maxAllowedPacket,
+    maxConnections: config.maxConnections,
+    waitTimeout: config.waitTimeout,
+    tlsEnabled: tls !== null,
+    requireSecureTransport: config.requireSecureTransport,
+    defaultAuthPlugin: config.authPlugin,
+    systemTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  });
+  const users = new UserRegistry(config.users, config.authPlugin);
+  const catalogStatements: CatalogStatements = catalog ?? new PassthroughCatalog(target);
+  const handler = new SessionFactory(users, {
+    globals,
+    target,
+    catalog: catalogStatements,
+    jobs: null,
+    version: SERVER_VERSION,
+    startedAt: Date.now(),
+  });
+
+  const protocol = new ProtocolServer({
+    host: config.host,
+    port: config.port,
+    serverVersion: SERVER_VERSION,
+    handler,
+    logger: logger.child({ room: 'protocol' }),
+    tls,
+    requireSecureTransport: config.requireSecureTransport,
+    defaultAuthPlugin: config.authPlugin,
+    maxAllowedPacket: config.maxAllowedPacket,
+    maxConnections: config.maxConnections,
+  });
+  const address = await protocol.listen();
+  logger.info({ host: address.address, port: address.port, version: VERSION, target: target.kind, tls: tls !== null, dataDir: config.dataDir }, 'loadwire is listening');
+
+  return {
+    port: address.port,
+    host: address.address,
+    protocol,
+    async stop() {
+      await protocol.close();
+      await target.close();
+      logger.info('loadwire stopped');
+    },
+  };
+}
