@@ -110,7 +110,7 @@ describe('mysql2 through loadwire to a MariaDB target', () => {
   it('KILL QUERY interrupts SLEEP as MySQL does (it returns 1), KILL CONNECTION ends the session', async () => {
     const victim = await connect();
     const killer = await connect();
-    const id = victim.threadId!;
+    const id = victim.threadId;
     const started = Date.now();
     const sleeping = victim.query<mysql.RowDataPacket[]>('SELECT SLEEP(20) AS s');
     await new Promise((r) => setTimeout(r, 200));
@@ -149,6 +149,6 @@ describe('the mariadb CLI in batch mode', () => {
 
   it('refuses a wrong password with 1045', async () => {
     const err = await run(cli(), ['-h', '127.0.0.1', '-P', String(lw.port), '-u', 'alice', '-pwrong', '--batch', '-e', 'SELECT 1']).catch((e: { stderr: string }) => e);
-    expect((err as { stderr: string }).stderr).toMatch(/ERROR 1045 \(28000\): Access denied for user 'alice'@'localhost' \(using password: YES\)/);
+    expect(err.stderr).toMatch(/ERROR 1045 \(28000\): Access denied for user 'alice'@'localhost' \(using password: YES\)/);
   });
 });

@@ -160,8 +160,8 @@ export function loadConfig(input: LoadConfigInput = {}): LoadedConfig {
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
 
   let tls: Config['tls'];
-  const tlsCert = String(raw.tlsCert ?? '');
-  const tlsKey = String(raw.tlsKey ?? '');
+  const tlsCert = typeof raw.tlsCert === 'string' ? raw.tlsCert : '';
+  const tlsKey = typeof raw.tlsKey === 'string' ? raw.tlsKey : '';
   if (tlsCert || tlsKey) {
     if (!tlsCert || !tlsKey) throw new ConfigError('TLS needs both --tls-cert and --tls-key');
     try {
@@ -181,7 +181,7 @@ export function loadConfig(input: LoadConfigInput = {}): LoadedConfig {
   }
 
   const host = String(raw.host);
-  const rootPassword = String(raw.rootPassword ?? '');
+  const rootPassword = typeof raw.rootPassword === 'string' ? raw.rootPassword : '';
   if (!users.some((u) => u.name === 'root')) users = [{ name: 'root', password: rootPassword, admin: true }, ...users];
   for (const u of users) {
     if (!u || typeof u.name !== 'string' || u.name === '') throw new ConfigError('every user needs a "name"');

@@ -61,7 +61,6 @@ import {
   type ServerHandler,
   type Session,
   type UserCredentials,
-  type Value,
 } from './handler.js';
 import { SqlError, isSqlError } from './sql-error.js';
 
@@ -861,7 +860,7 @@ export class Connection {
     stmt.types = exec.types;
     stmt.longData.clear();
     const signal = this.abort.signal;
-    const result = await session.execute(stmt.sql, exec.params as Value[], signal);
+    const result = await session.execute(stmt.sql, exec.params, signal);
     const outcome = await this.writeResult(result, true, () => Promise.resolve({ next: null, error: undefined }), signal);
     if (outcome.error !== undefined) this.writeError(this.toSqlError(outcome.error));
   }

@@ -65,7 +65,7 @@ describe('command phase', () => {
     expect(parseErr((await c.read()).payload).errno).toBe(1146);
 
     c.command(0x09);
-    expect((await c.read()).payload.toString()).toMatch(/^Uptime: \d+  Threads: \d+  Questions: \d+/);
+    expect((await c.read()).payload.toString()).toMatch(/^Uptime: \d+ {2}Threads: \d+ {2}Questions: \d+/);
 
     c.command(0x03, 'select 1; select 2');
     expect((await c.readResult()).error?.errno).toBe(1064);

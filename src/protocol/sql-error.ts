@@ -114,6 +114,15 @@ export const ER = {
   ER_LOAD_DATA_CANT_ACCESS: { errno: 8159, sqlState: 'HY000' },
   ER_LOAD_DATA_CANT_READ: { errno: 8160, sqlState: 'HY000' },
   ER_LOAD_DATA_WRONG_FORMAT_CONFIG: { errno: 8162, sqlState: 'HY000' },
+  // The job engine (src/jobs): TiDB's import-job codes where TiDB has one, else the generic 1105
+  // that Doris and StarRocks answer with.
+  ER_LOAD_DATA_JOB_NOT_FOUND: { errno: 8170, sqlState: 'HY000' },
+  ER_LOAD_DATA_INVALID_OPERATION: { errno: 8171, sqlState: 'HY000' },
+  ER_LOAD_DATA_PRECHECK_FAILED: { errno: 8173, sqlState: 'HY000' },
+  ER_JOB_INVALID_STATE: { errno: 1105, sqlState: 'HY000' },
+  ER_JOB_EXISTS: { errno: 1105, sqlState: 'HY000' },
+  ER_LABEL_ALREADY_USED: { errno: 1105, sqlState: 'HY000' },
+  ER_JOB_TIMEOUT: { errno: 1105, sqlState: 'HY000' },
 } as const satisfies Record<string, { errno: number; sqlState: string }>;
 
 export type ErrorCode = keyof typeof ER;

@@ -540,7 +540,7 @@ function callFunction(name: string, argExprs: readonly Expr[], _distinct: boolea
     case 'CONCAT_WS': {
       arity(1, 1_000_000);
       if (args[0] === null) return null;
-      return args.slice(1).filter((a) => a !== null).map((a) => toStr(a!)).join(s(0));
+      return args.slice(1).filter((a) => a !== null).map((a) => toStr(a)).join(s(0));
     }
     case 'IF':
       arity(3);

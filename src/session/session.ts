@@ -14,7 +14,7 @@ import type { Target } from '../targets/target.js';
 import { charsetList, collationList, CHARSETS, defaultCollation } from './charsets.js';
 import { Decimal, evaluate, formatDouble, truthy, type EvalContext, type SqlValue } from './evaluate.js';
 import { columnForValue, filterShowRows, rowsResult, textColumns, toWireValue } from './results.js';
-import { GlobalVariables, SessionVariables, setNames, showValue, type VarValue } from './variables.js';
+import { DEFAULT_VALUE, GlobalVariables, SessionVariables, setNames, showValue, type SetValue, type VarValue } from './variables.js';
 import type { User } from './users.js';
 import type { CatalogStatements } from './catalog-statements.js';
 
@@ -83,9 +83,8 @@ export class LoadwireSession implements Session {
   }
 
   async prepare(sql: string): Promise<PreparedStatementInfo> {
-    const statement = sharedStatementCache.parse(sql); // a syntax error belongs to PREPARE, not to EXECUTE
+    sharedStatementCache.parse(sql); // a syntax error belongs to PREPARE, not to EXECUTE
     const paramCount = tokenize(sql).filter((t) => t.kind === 'param').length;
-    void statement;
     return { paramCount, columns: [] };
   }
 
@@ -340,8 +339,8 @@ export class LoadwireSession implements Session {
           this.userVars.set(a.name.toLowerCase(), evaluate(a.value, this.evalContext('field list')));
           break;
         case 'systemVariable': {
-          let value: VarValue | 'DEFAULT';
-          if (a.value.kind === 'default') value = 'DEFAULT';
+          let value: SetValue;
+          if (a.value.kind === 'default') value = DEFAULT_VALUE;
           else if (a.value.kind === 'column' && a.value.table === null) value = a.value.name; // SET x = ON / utf8mb4
           else {
             const v = evaluate(a.value, this.evalContext('field list'));

@@ -28,8 +28,12 @@ export interface VariableDef {
   aliasOf?: string;
 }
 
-/** Integers are bigint-free numbers here; every variable fits in a double exactly except sql_select_limit. */
+/** Integers are numbers here, except sql_select_limit's default, which needs a bigint. */
 export type VarValue = number | bigint | string | null;
+
+/** `SET x = DEFAULT`: a marker distinct from every value, including the string 'DEFAULT'. */
+export const DEFAULT_VALUE: unique symbol = Symbol('DEFAULT');
+export type SetValue = VarValue | typeof DEFAULT_VALUE;
 
 const SQL_MODES = [
   'REAL_AS_FLOAT', 'PIPES_AS_CONCAT', 'ANSI_QUOTES', 'IGNORE_SPACE', 'NOT_USED', 'ONLY_FULL_GROUP_BY',
@@ -197,12 +201,12 @@ export class GlobalVariables {
     return this.values.get(name) ?? this.defs.get(name)?.default ?? null;
   }
 
-  set(name: string, value: VarValue | 'DEFAULT'): void {
+  set(name: string, value: SetValue): void {
     const def = this.def(name);
     if (def.readOnly) throw new SqlError('ER_INCORRECT_GLOBAL_LOCAL_VAR', `Variable '${def.name}' is a read only variable`);
     if (def.scope === 'session') throw new SqlError('ER_LOCAL_VARIABLE', `Variable '${def.name}' is a SESSION variable and can't be used with SET GLOBAL`);
     const target = this.canonical(def);
-    this.values.set(target.name, value === 'DEFAULT' ? target.default : normalize(target, value));
+    this.values.set(target.name, value === DEFAULT_VALUE ? target.default : normalize(target, value));
   }
 
   /** All variables visible at global scope, for SHOW GLOBAL VARIABLES. */
@@ -243,14 +247,14 @@ export class SessionVariables {
     return this.values.get(def.name) ?? def.default;
   }
 
-  set(name: string, value: VarValue | 'DEFAULT'): void {
+  set(name: string, value: SetValue): void {
     const def = this.globals.def(name);
     if (def.readOnly) throw new SqlError('ER_INCORRECT_GLOBAL_LOCAL_VAR', `Variable '${def.name}' is a read only variable`);
     const target = this.globals.canonical(def);
     if (target.scope === 'global') {
       throw new SqlError('ER_GLOBAL_VARIABLE', `Variable '${def.name}' is a GLOBAL variable and should be set with SET GLOBAL`);
     }
-    const v = value === 'DEFAULT' ? this.globals.initialValue(target.name) : normalize(target, value);
+    const v = value === DEFAULT_VALUE ? this.globals.initialValue(target.name) : normalize(target, value);
     this.values.set(target.name, v);
   }
 
