@@ -428,8 +428,8 @@ describe('bulk passthrough statements', () => {
     expect(parseStatement("INSERT INTO t VALUES ('a;b', \"c\") ; " + pad)).toEqual({ kind: 'passthrough', sql: "INSERT INTO t VALUES ('a;b', \"c\")", verb: 'INSERT' });
     expect(parseStatement('/*+ SET_VAR(x=1) */ update t set a = 1;;' + pad)).toEqual({ kind: 'passthrough', sql: '/*+ SET_VAR(x=1) */ update t set a = 1', verb: 'UPDATE' });
     const second = parseError('DELETE FROM t;\n /*+ h */ SELECT 2' + pad) as SqlSyntaxError;
-    expect([second.line, second.message]).toEqual([2, expect.stringContaining("near 'SELECT 2' at line 2")]);
-    expect(parseError("INSERT INTO t VALUES ('unterminated)" + pad).message).toContain("near ''unterminated)' at line 1");
+    expect([second.line, second.message]).toEqual([2, expect.stringContaining("near 'SELECT 2 ")]);
+    expect(parseError("INSERT INTO t VALUES ('unterminated)" + pad).message).toContain("near ''unterminated) ");
     expect(parseError(pad + 'INSERT INTO t VALUES (1)\0').errno).toBe(1064);
     expect(parseError('INSERT INTO t VALUES (1) /* open' + pad).errno).toBe(1064);
   });
