@@ -3,7 +3,6 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import type { Config } from './config.js';
 
 export async function resolveTls(config: Config): Promise<{ cert: string; key: string } | null> {
@@ -15,6 +14,8 @@ export async function resolveTls(config: Config): Promise<{ cert: string; key: s
   if (existsSync(certPath) && existsSync(keyPath)) {
     return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
   }
+  // Loaded only on first start, when there is no certificate yet.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: 'loadwire auto-generated server certificate' }], {
     keySize: 2048,
     notAfterDate: new Date(Date.now() + 3650 * 24 * 3600 * 1000),
