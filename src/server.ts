@@ -7,6 +7,8 @@ import type { Logger } from './config/logger.js';
 import type { Config } from './config/config.js';
 import { resolveTls } from './config/tls.js';
 import { ProtocolServer } from './protocol/server.js';
+import { OpsServer } from './ops/http-server.js';
+import { Metrics } from './ops/metrics.js';
 import { PassthroughCatalog, type CatalogStatements } from './session/catalog-statements.js';
 import { SessionFactory } from './session/session-factory.js';
 import { GlobalVariables } from './session/variables.js';
@@ -18,6 +20,9 @@ export interface Daemon {
   readonly port: number;
   readonly host: string;
   readonly protocol: ProtocolServer;
+  readonly metrics: Metrics;
+  /** Port of the health and metrics endpoint, or null when disabled. */
+  readonly opsPort: number | null;
   stop(): Promise<void>;
 }
 
@@ -43,9 +48,15 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
     systemTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   });
   const users = new UserRegistry(config.users, config.authPlugin);
+  let protocolRef: ProtocolServer | null = null;
+  const metrics = new Metrics({
+    connections: () => protocolRef?.connectionCount ?? 0,
+    connectionsTotal: () => protocolRef?.counters().connections ?? 0,
+  });
   const catalogStatements: CatalogStatements = catalog ?? new PassthroughCatalog(target);
   const handler = new SessionFactory(users, {
     globals,
+    metrics,
     target,
     catalog: catalogStatements,
     jobs: null,
@@ -65,14 +76,31 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
     maxAllowedPacket: config.maxAllowedPacket,
     maxConnections: config.maxConnections,
   });
+  protocolRef = protocol;
   const address = await protocol.listen();
+  let ops: OpsServer | null = null;
+  let opsPort: number | null = null;
+  if (config.httpPort >= 0) {
+    ops = new OpsServer({
+      host: config.httpHost,
+      port: config.httpPort,
+      metrics,
+      checks: { target: async () => void (await target.databases()) },
+    });
+    const opsAddress = await ops.listen();
+    opsPort = opsAddress.port;
+    logger.info({ host: opsAddress.address, port: opsAddress.port }, 'health and metrics endpoint is listening');
+  }
   logger.info({ host: address.address, port: address.port, version: VERSION, target: target.kind, tls: tls !== null, dataDir: config.dataDir }, 'loadwire is listening');
 
   return {
     port: address.port,
     host: address.address,
     protocol,
+    metrics,
+    opsPort,
     async stop() {
+      await ops?.close();
       await protocol.close();
       await target.close();
       logger.info('loadwire stopped');

@@ -17,6 +17,7 @@ import { columnForValue, filterShowRows, rowsResult, textColumns, toWireValue } 
 import { DEFAULT_VALUE, GlobalVariables, SessionVariables, setNames, showValue, type SetValue, type VarValue } from './variables.js';
 import type { User } from './users.js';
 import type { CatalogStatements } from './catalog-statements.js';
+import type { StatementMetrics } from '../ops/metrics.js';
 
 /** What the job engine offers the session; jobs/ implements it. */
 export interface JobStatements {
@@ -36,6 +37,7 @@ export interface SessionContext {
 
 export interface SessionServices {
   globals: GlobalVariables;
+  metrics?: StatementMetrics;
   target: Target;
   catalog: CatalogStatements;
   jobs: JobStatements | null;
@@ -132,6 +134,19 @@ export class LoadwireSession implements Session {
   // --- statement routing ----------------------------------------------------------------------
 
   private async runText(sql: string, signal: AbortSignal): Promise<QueryResult> {
+    const started = performance.now();
+    let kind = 'unparsed';
+    try {
+      const result = await this.runParsed(sql, signal, (k) => (kind = k));
+      this.services.metrics?.statement(kind, null, (performance.now() - started) / 1000);
+      return result;
+    } catch (e) {
+      this.services.metrics?.statement(kind, e instanceof SqlError ? e.errno : 1105, (performance.now() - started) / 1000);
+      throw e;
+    }
+  }
+
+  private async runParsed(sql: string, signal: AbortSignal, parsed: (kind: string) => void): Promise<QueryResult> {
     let statement: Statement;
     try {
       statement = sharedStatementCache.parse(sql);
@@ -139,6 +154,7 @@ export class LoadwireSession implements Session {
       this.warnings = e instanceof SqlError ? [{ level: 'Error', code: e.errno, message: e.message }] : [];
       throw e;
     }
+    parsed(statement.kind === 'passthrough' ? `passthrough:${statement.verb.toLowerCase()}` : statement.kind);
     const keepsWarnings = statement.kind === 'showWarnings' || statement.kind === 'showWarningCount' || referencesDiagnostics(statement);
     if (!keepsWarnings) this.warnings = [];
     try {
