@@ -1,10 +1,10 @@
 // Wiring: configuration in, a running daemon out. Each room is built here and handed what it
 // needs; nothing else in the code base constructs another room's objects.
 
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Logger } from './config/logger.js';
 import type { Config } from './config/config.js';
+import { prepareDataDir } from './config/data-dir.js';
 import { resolveTls } from './config/tls.js';
 import { ProtocolServer } from './protocol/server.js';
 import { OpsServer } from './ops/http-server.js';
@@ -27,8 +27,8 @@ export interface Daemon {
 }
 
 export async function startDaemon(config: Config, logger: Logger): Promise<Daemon> {
-  mkdirSync(config.dataDir, { recursive: true });
-  mkdirSync(config.importDir, { recursive: true });
+  const { samplesInstalled } = prepareDataDir(config);
+  if (samplesInstalled) logger.info({ directory: `${config.importDir}/samples` }, 'sample dataset installed');
   const tls = await resolveTls(config);
   const { target, catalog } = await createTarget(config, logger);
 
