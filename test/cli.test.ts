@@ -67,6 +67,8 @@ describe('the loadwire executable', () => {
       expect(d.logs.some((l) => l.includes('loadwire stopped'))).toBe(true);
     }
     expect(existsSync(join(dataDir, 'tls', 'server-cert.pem'))).toBe(true);
+    expect(existsSync(join(dataDir, 'import', 'samples', 'orders', '2026-11-01.csv'))).toBe(true);
+    expect(existsSync(join(dataDir, 'import', 'samples', 'orders.parquet'))).toBe(true);
     // The data survived both restarts.
     const d = await startCli([]);
     const c = await mysql.createConnection({ host: '127.0.0.1', port: d.port, user: 'root', database: 'test' });
