@@ -8,7 +8,7 @@ import { readAll, type ObjectInfo } from '../src/sources/source.js';
 import { createSource } from '../src/sources/create-source.js';
 import { decodeObject, formatSpecFrom } from '../src/formats/decode.js';
 import { decodeInWorker } from '../src/formats/worker-decoder.js';
-import { writeParquet } from '../src/formats/parquet-writer.js';
+import { writeParquet } from './support/parquet-writer.js';
 import type { RowBatch, Value } from '../src/formats/types.js';
 import { MYSQL_DIALECT, prng, randomRows, writeCsv } from './generators/csv.js';
 import { startFaultProxy, type FaultProxy } from './harness/fault-proxy.js';

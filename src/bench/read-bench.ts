@@ -18,7 +18,7 @@ import { createSource } from '../sources/create-source.js';
 import type { ObjectInfo } from '../sources/source.js';
 import { decodeObject, formatSpecFrom } from '../formats/decode.js';
 import { DecodeWorker, RUNNING_FROM_SOURCE, sourceLoaderArgs } from '../formats/worker-decoder.js';
-import { writeParquet, type ParquetCell, type ParquetColumn } from '../formats/parquet-writer.js';
+import { writeParquet, type ParquetCell, type ParquetColumn } from '../../test/support/parquet-writer.js';
 import type { RowBatch } from '../formats/types.js';
 
 export interface ReadBenchOptions {

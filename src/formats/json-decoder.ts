@@ -22,7 +22,17 @@ export interface JsonDecodeOptions {
 }
 
 const NL = 0x0a;
-const LONG_DIGITS = /\d{16,}/;
+/** A run of 16+ digits: JSON.parse might round it. A loop, not /\d{16,}/ (15% of decode time). */
+function hasLongDigitRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++run >= 16) return true;
+    } else run = 0;
+  }
+  return false;
+}
 
 /** Options from statement properties: Doris strip_outer_array / read_json_by_line. */
 export function jsonLayoutFrom(options: Readonly<Record<string, string>>): JsonLayout {
@@ -339,7 +349,7 @@ export class JsonDecoder {
   private record(text: string, line: number, offset: number): void {
     let parsed: unknown;
     try {
-      parsed = LONG_DIGITS.test(text) ? parseJsonExact(text) : JSON.parse(text);
+      parsed = hasLongDigitRun(text) ? parseJsonExact(text) : JSON.parse(text);
     } catch (e) {
       this.builder.error({ file: this.opts.file, line, offset, reason: `invalid JSON: ${(e as Error).message}`, raw: truncateRaw(text) });
       return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeParquet, formatDecimal, formatTimestampMicros, type RandomAccessFile } from './parquet-decoder.js';
-import { decimalBytes, writeParquet, type ParquetCell, type ParquetColumn } from './parquet-writer.js';
+import { decimalBytes, writeParquet, type ParquetCell, type ParquetColumn } from '../../test/support/parquet-writer.js';
 import type { RowBatch, Value } from './types.js';
 
 function memoryFile(buf: Buffer, reads: [number, number][] = []): RandomAccessFile {

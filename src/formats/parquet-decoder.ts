@@ -212,7 +212,9 @@ export async function* decodeParquet(input: RandomAccessFile, opts: ParquetDecod
       continue;
     }
     if (signal?.aborted) throw new SqlError('ER_QUERY_INTERRUPTED', 'Query execution was interrupted');
-    let rows: unknown[][] = [];
+    // Column chunks as hyparquet decodes them (typed arrays for numbers): rows are built from them
+    // one batch at a time, so a row group is held once, compactly, not also as row arrays.
+    const chunks = readNames.map(() => [] as { rowStart: number; rowEnd: number; data: ArrayLike<unknown> }[]);
     try {
       await parquetRead({
         file,
@@ -220,12 +222,11 @@ export async function* decodeParquet(input: RandomAccessFile, opts: ParquetDecod
         columns: readNames,
         rowStart,
         rowEnd,
-        rowFormat: 'array',
         utf8: false,
         parsers: PARSERS,
         compressors: COMPRESSORS,
-        onComplete: (r: unknown[][]) => {
-          rows = r;
+        onChunk: (c) => {
+          chunks[readIndex.get(c.columnName)!]!.push({ rowStart: c.rowStart, rowEnd: c.rowEnd, data: c.columnData as ArrayLike<unknown> });
         },
       });
     } catch (e) {
@@ -241,20 +242,28 @@ export async function* decodeParquet(input: RandomAccessFile, opts: ParquetDecod
       groupStart = rowEnd;
       continue;
     }
-    for (let r = 0; r < rows.length; r++) {
-      const src = rows[r]!;
+    for (const list of chunks) list.sort((a, b) => a.rowStart - b.rowStart);
+    const cursor = chunks.map(() => 0);
+    const valueAt = (col: number, row: number): unknown => {
+      const list = chunks[col]!;
+      let i = cursor[col]!;
+      while (i < list.length && list[i]!.rowEnd <= row) i++;
+      cursor[col] = i;
+      const c = list[i];
+      return c && c.rowStart <= row ? c.data[row - c.rowStart] : undefined;
+    };
+    for (let r = rowStart; r < rowEnd; r++) {
       const out = new Array<Value>(converters.length);
       for (let k = 0; k < converters.length; k++) {
         const c = converters[k];
-        out[k] = c ? c.convert(src[c.at]) : null;
+        out[k] = c ? c.convert(valueAt(c.at, r)) : null;
       }
-      builder.add(out, rowStart + r + 1, -1);
+      builder.add(out, r + 1, -1);
       if (builder.pending >= maxRows) {
         emitted = true;
-        yield builder.flush({ offset: -1, line: rowStart + r + 2 });
+        yield builder.flush({ offset: -1, line: r + 2 });
       }
     }
-    rows = [];
     groupStart = rowEnd;
   }
   if (builder.pending > 0 || !emitted) yield builder.flush({ offset: -1, line: groupStart + 1 });

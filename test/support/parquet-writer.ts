@@ -1,4 +1,4 @@
-// A minimal Parquet writer for generating test and benchmark files: flat schemas, PLAIN encoding,
+// A minimal Parquet writer for test fixtures and the read bench (test tooling, not product code): flat schemas, PLAIN encoding,
 // data page v1, optional columns through definition levels, several row groups, uncompressed or
 // GZIP pages. It shares no code with the reader (hyparquet), so files it writes check the reader.
 // Spec: https://github.com/apache/parquet-format (Thrift compact protocol for the metadata).
