@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedHandler } from '../../test/support/scripted-handler.js';
-import { RawClient, columnName, frame, handshakeResponse, parseErr, u16, u32 } from '../../test/support/wire.js';
+import { CAPS, RawClient, columnName, frame, handshakeResponse, parseErr, u16, u32 } from '../../test/support/wire.js';
 import { ProtocolServer } from './server.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -12,7 +12,7 @@ let server: ProtocolServer;
 let port: number;
 
 beforeAll(async () => {
-  server = new ProtocolServer({ host: '127.0.0.1', port: 0, serverVersion: '8.0.36-loadwire-test', handler: new ScriptedHandler({ root: { password: '' } }), logger: silent });
+  server = new ProtocolServer({ host: '127.0.0.1', port: 0, serverVersion: '8.0.36-loadwire-test', handler: new ScriptedHandler({ root: { password: '' }, alice: { password: 'pw' } }), logger: silent });
   ({ port } = await server.listen());
 });
 afterAll(async () => server.close());
@@ -101,6 +101,32 @@ describe('command phase', () => {
     c.command(0x19, u32(99));
     c.command(0x0e);
     expect((await c.read()).payload[0]).toBe(0x00);
+    c.close();
+  });
+});
+
+describe('client capability variants', () => {
+  it('frames result sets with OK (0xFE) and no EOF packets under CLIENT_DEPRECATE_EOF', async () => {
+    const c = await RawClient.login(port, { caps: CAPS.PROTOCOL_41 | CAPS.SECURE_CONNECTION | CAPS.PLUGIN_AUTH | CAPS.DEPRECATE_EOF });
+    c.command(0x03, 'select 9');
+    const kinds: string[] = [];
+    for (;;) {
+      const p = (await c.read()).payload;
+      if (p[0] === 0xfe && p.length >= 7) {
+        kinds.push('ok-0xfe');
+        break;
+      }
+      kinds.push(p[0] === 0xfe ? 'eof' : 'packet');
+    }
+    // column count, one column definition, one row, then the OK-with-0xFE terminator
+    expect(kinds).toEqual(['packet', 'packet', 'packet', 'ok-0xfe']);
+    c.close();
+  });
+
+  it('accepts the 1-byte auth-response length that PHP mysqlnd sends, with a password', async () => {
+    const c = await RawClient.login(port, { user: 'alice', password: 'pw', oneByteAuthLength: true });
+    c.command(0x03, 'whoami');
+    expect((await c.readResult()).rows[0]?.[0]).toBe('alice');
     c.close();
   });
 });
