@@ -552,10 +552,11 @@ export class Connection {
   // --- command phase --------------------------------------------------------------------------
 
   private async commandLoop(): Promise<void> {
+    this.command = Command.COM_SLEEP;
+    this.commandStartedAt = Date.now();
     for (;;) {
       this.armIdleTimer();
       const p = await this.nextPacket();
-      if (this.idleTimer) clearTimeout(this.idleTimer);
       if (!p || this.closed) return;
       if (p.sequenceId !== 0) {
         this.sequenceId = (p.lastSequenceId + 1) & 0xff;
@@ -572,20 +573,41 @@ export class Connection {
     }
   }
 
+  private idleSeconds = 0;
+
+  /**
+   * wait_timeout: one timer per connection, re-armed only when the timeout changes. When it fires
+   * it checks how long the connection has really been idle (creating a timer per command cost
+   * measurable time on the `SELECT 1` path), and a command still running is never idle.
+   */
   private armIdleTimer(): void {
-    const seconds = this.session?.idleTimeoutSeconds() ?? 28800;
-    if (seconds <= 0) return;
-    this.idleTimer = setTimeout(() => {
-      this.sequenceId = 0;
-      this.sendErrorAndClose(
-        new SqlError(
-          'ER_CLIENT_INTERACTION_TIMEOUT',
-          'The client was disconnected by the server because of inactivity. See wait_timeout and interactive_timeout for configuring this behavior.',
-        ),
-      );
-    }, Math.min(seconds, 31_536_000) * 1000);
+    const seconds = Math.min(this.session?.idleTimeoutSeconds() ?? 28800, 31_536_000);
+    if (this.idleTimer && seconds === this.idleSeconds) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleSeconds = seconds;
+    this.scheduleIdleCheck(seconds * 1000);
+  }
+
+  private scheduleIdleCheck(ms: number): void {
+    this.idleTimer = setTimeout(this.onIdleCheck, Math.max(ms, 10));
     this.idleTimer.unref();
   }
+
+  private readonly onIdleCheck = (): void => {
+    const limit = this.idleSeconds * 1000;
+    const idle = this.command === Command.COM_SLEEP ? Date.now() - this.commandStartedAt : 0;
+    if (idle < limit) {
+      this.scheduleIdleCheck(limit - idle);
+      return;
+    }
+    this.sequenceId = 0;
+    this.sendErrorAndClose(
+      new SqlError(
+        'ER_CLIENT_INTERACTION_TIMEOUT',
+        'The client was disconnected by the server because of inactivity. See wait_timeout and interactive_timeout for configuring this behavior.',
+      ),
+    );
+  };
 
   /** Handles one command; false ends the connection. */
   private async dispatch(payload: Buffer): Promise<boolean> {
