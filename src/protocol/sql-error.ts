@@ -114,6 +114,10 @@ export const ER = {
   ER_LOAD_DATA_CANT_ACCESS: { errno: 8159, sqlState: 'HY000' },
   ER_LOAD_DATA_CANT_READ: { errno: 8160, sqlState: 'HY000' },
   ER_LOAD_DATA_WRONG_FORMAT_CONFIG: { errno: 8162, sqlState: 'HY000' },
+  // Writing data (src/load): TiDB reports a failed post-import checksum and Doris/StarRocks a
+  // filter ratio above max_filter_ratio as generic errors; the message carries the detail.
+  ER_CHECKSUM_MISMATCH: { errno: 1105, sqlState: 'HY000' },
+  ER_TOO_MANY_FILTERED_ROWS: { errno: 1105, sqlState: 'HY000' },
   // The job engine (src/jobs): TiDB's import-job codes where TiDB has one, else the generic 1105
   // that Doris and StarRocks answer with.
   ER_LOAD_DATA_JOB_NOT_FOUND: { errno: 8170, sqlState: 'HY000' },

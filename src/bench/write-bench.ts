@@ -1,0 +1,138 @@
+// Write throughput, measured side by side with the reference tools in the same run: one generated
+// CSV (a) from s3rver into the embedded target through the Loader vs `sqlite3 .import` of the local
+// file into the same schema, and (b) from s3rver into mariadbd vs `LOAD DATA LOCAL INFILE` with the
+// `mariadb` CLI. Prints rows/s, MB/s, ratios and peak RSS.
+// Run alone: node dist-bench/src/bench/write-bench.js; LOADWIRE_BENCH_QUICK=1 for a small run,
+// LOADWIRE_BENCH_ROWS=n to choose the size.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { startS3 } from '../../test/harness/s3.js';
+import { startMariaDb } from '../../test/harness/mariadb.js';
+import type { LoadRequest } from '../load/contract.js';
+import { createLoader } from '../load/loader.js';
+import { EmbeddedTarget } from '../targets/embedded/embedded-target.js';
+import { EmbeddedBulkWriter } from '../targets/embedded/bulk-writer.js';
+import { MySqlBulkWriter } from '../targets/mysql/bulk-writer.js';
+import type { BulkWriter } from '../targets/bulk-writer.js';
+
+const DDL = 'CREATE TABLE t (id BIGINT NOT NULL, name VARCHAR(32), qty INT, price DOUBLE, created VARCHAR(19))';
+const SQLITE_DDL = 'CREATE TABLE t (id INTEGER NOT NULL, name TEXT, qty INTEGER, price REAL, created TEXT)';
+
+async function generate(path: string, rows: number): Promise<number> {
+  const out = createWriteStream(path);
+  const lines: string[] = [];
+  for (let i = 1; i <= rows; i++) {
+    lines.push(`${i},name-${i % 9973},${i % 1000},${(i % 100000) / 100},2024-01-${String((i % 28) + 1).padStart(2, '0')} 12:00:00`);
+    if (lines.length === 10_000 || i === rows) {
+      if (!out.write(`${lines.join('\n')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+      lines.length = 0;
+    }
+  }
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  return statSync(path).size;
+}
+
+interface Measured {
+  readonly seconds: number;
+  readonly rows: number;
+}
+
+function line(name: string, m: Measured, bytes: number, reference?: Measured): string {
+  const rps = m.rows / m.seconds;
+  const ratio = reference ? `  ratio ${(reference.seconds / m.seconds).toFixed(2)}x` : '';
+  return `${name.padEnd(44)} ${(rps / 1000).toFixed(0).padStart(6)} k rows/s ${(bytes / 1e6 / m.seconds).toFixed(1).padStart(7)} MB/s ${m.seconds.toFixed(2).padStart(7)} s${ratio}`;
+}
+
+function request(writerJob: string, database: string, uri: string, files: LoadRequest['files']): LoadRequest {
+  return {
+    jobId: writerJob, taskId: 't1', database, table: 't', mode: 'append', atomicity: 'job', requireEmptyTarget: true,
+    source: { uri, properties: {}, format: 'csv', importOptions: [] }, files,
+    mapping: { kind: 'import', columns: null, set: [] }, maxFilterRatio: 0, threads: 2, maxWriteSpeed: null, checksum: 'required',
+    signal: new AbortController().signal, onProgress: () => undefined, onErrorRows: () => undefined,
+  };
+}
+
+async function viaLoader(writer: BulkWriter, s3: { endpoint: string; accessKey: string; secretKey: string }, database: string, rows: number): Promise<Measured> {
+  const loader = createLoader({ writer, sources: { importDir: tmpdir(), s3: { endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey, region: 'us-east-1', forcePathStyle: true } } });
+  const uri = 's3://bench/data.csv';
+  const files = await loader.listFiles({ uri, properties: {}, format: 'csv', importOptions: [] }, { signal: new AbortController().signal });
+  const t0 = performance.now();
+  const result = await loader.load(request(`bench-${Date.now()}`, database, uri, files));
+  const seconds = (performance.now() - t0) / 1000;
+  if (result.rowsLoaded !== rows) throw new Error(`loaded ${result.rowsLoaded} of ${rows} rows`);
+  return { seconds, rows };
+}
+
+export async function benchWrite(): Promise<void> {
+  const quick = process.env.LOADWIRE_BENCH_QUICK === '1';
+  const rows = Number(process.env.LOADWIRE_BENCH_ROWS ?? (quick ? 300_000 : 16_000_000));
+  const dir = await mkdtemp(join(tmpdir(), 'loadwire-write-bench-'));
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 100);
+  const s3 = await startS3();
+  try {
+    const csv = join(dir, 'data.csv');
+    const bytes = await generate(csv, rows);
+    console.log(`write bench: ${rows} rows, ${(bytes / 1e6).toFixed(1)} MB CSV`);
+    await s3.createBucket('bench');
+    await s3.client.send(new PutObjectCommand({ Bucket: 'bench', Key: 'data.csv', Body: createReadStream(csv), ContentLength: bytes }));
+
+    // (a) embedded target vs sqlite3 .import
+    const sqlite3 = spawnSync('which', ['sqlite3']).status === 0;
+    let reference: Measured | undefined;
+    if (sqlite3) {
+      const db = join(dir, 'reference.sqlite');
+      execFileSync('sqlite3', [db, 'PRAGMA journal_mode=WAL;', SQLITE_DDL]);
+      const t0 = performance.now();
+      execFileSync('sqlite3', [db, '.mode csv', `.import ${csv} t`]);
+      reference = { seconds: (performance.now() - t0) / 1000, rows };
+      console.log(line('sqlite3 .import (local file)', reference, bytes));
+    } else console.log('sqlite3 CLI not found (Debian package: sqlite3): no embedded reference');
+    const warehouse = join(dir, 'warehouse');
+    const target = EmbeddedTarget.open({ directory: warehouse });
+    await target.execute('CREATE DATABASE bench', { database: null });
+    await target.execute(DDL, { database: 'bench' });
+    const embedded = await viaLoader(new EmbeddedBulkWriter({ directory: warehouse }), s3, 'bench', rows);
+    console.log(line('loadwire s3 -> embedded (IMPORT INTO, atomic)', embedded, bytes, reference));
+    await target.close();
+
+    // (b) mariadbd vs LOAD DATA LOCAL INFILE with the mariadb CLI
+    if (existsSync('/usr/sbin/mariadbd') || spawnSync('which', ['mariadbd']).status === 0) {
+      const maria = await startMariaDb();
+      try {
+        const cli = (sql: string): void => {
+          execFileSync('mariadb', ['--local-infile=1', '-h', maria.host, '-P', String(maria.port), '-u', maria.user, '-e', sql]);
+        };
+        cli(`CREATE DATABASE ref; CREATE TABLE ref.t (id BIGINT NOT NULL, name VARCHAR(32), qty INT, price DOUBLE, created VARCHAR(19)) ENGINE=InnoDB;
+             CREATE DATABASE lw; CREATE TABLE lw.t LIKE ref.t;`);
+        const t0 = performance.now();
+        cli(`LOAD DATA LOCAL INFILE '${csv}' INTO TABLE ref.t FIELDS TERMINATED BY ',' LINES TERMINATED BY '\\n'`);
+        const ref: Measured = { seconds: (performance.now() - t0) / 1000, rows };
+        console.log(line('mariadb CLI LOAD DATA LOCAL INFILE', ref, bytes));
+        const writer = new MySqlBulkWriter({ url: `mysql://root@${maria.host}:${maria.port}/`, connectionLimit: 4 });
+        const m = await viaLoader(writer, s3, 'lw', rows);
+        await writer.close();
+        console.log(line('loadwire s3 -> mariadbd (IMPORT INTO, atomic)', m, bytes, ref));
+      } finally {
+        await maria.stop();
+      }
+    } else console.log('mariadbd not found (Debian package: mariadb-server): no MySQL-target run');
+  } finally {
+    clearInterval(sampler);
+    await s3.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  console.log(`peak RSS ${(peakRss / 1e6).toFixed(0)} MB (this process; the decode worker is a thread of it)`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await benchWrite();
+}

@@ -1,0 +1,383 @@
+// The load pipeline: source → decode (in a worker thread) → mapping → target writer, with the
+// ledger making every commit exactly-once and a shadow table making one-shot tasks all-or-nothing.
+// Memory is bounded end to end: the decode worker posts at most `credits` batches of ~1 MiB ahead,
+// a unit of work commits every `commitBytes` of decoded input, and nothing reads ahead of the writer.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SqlError, isSqlError } from '../protocol/sql-error.js';
+import { createSource, type SourceConfig } from '../sources/create-source.js';
+import { abortError, type ObjectInfo, type Source } from '../sources/source.js';
+import { decodeObject, formatSpecFrom, type DecodeOptions, type FormatSpec } from '../formats/decode.js';
+import { DecodeWorker } from '../formats/worker-decoder.js';
+import { truncateRaw, type RowBatch, type Value } from '../formats/types.js';
+import type { BulkWriter, LedgerRecord, StagedRows, TaskSession, WriteLane, WritePlan } from '../targets/bulk-writer.js';
+import type { ErrorRow, FileRef, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader, SourceSpec } from './contract.js';
+import { bindFields, planMapping, planSql, type MappingPlan } from './mapping.js';
+
+export interface LoaderOptions {
+  /** The target's bulk writer (embedded or mysql). */
+  readonly writer: BulkWriter;
+  /** Where sources may read: import directory and S3 defaults. */
+  readonly sources: SourceConfig;
+  /** Decode in worker threads (default true); in-thread decoding is for tests and tiny files. */
+  readonly decodeInWorker?: boolean;
+  /** Decoded bytes per commit (default 8 MiB): the unit of resumption and of memory held by a writer. */
+  readonly commitBytes?: number;
+}
+
+const DEFAULT_COMMIT_BYTES = 8 * 1024 * 1024;
+
+/** TiDB's answer when IMPORT INTO meets a table that already has rows. */
+export function tableNotEmptyError(): SqlError {
+  return new SqlError('ER_TABLE_NOT_EMPTY', 'PreCheck failed: target table is not empty');
+}
+
+function asSqlError(e: unknown): SqlError {
+  if (isSqlError(e)) return e;
+  return new SqlError('ER_UNKNOWN_ERROR', e instanceof Error ? e.message : String(e));
+}
+
+/** Statement options as the format layer reads them: IMPORT INTO's WITH options and S3() properties. */
+export function formatOf(source: SourceSpec): FormatSpec {
+  const options: Record<string, string> = { ...source.properties };
+  for (const o of source.importOptions) options[o.name] = o.value === true ? 'true' : String(o.value);
+  return formatSpecFrom(source.properties.format ?? source.format, options);
+}
+
+function rawOf(batch: RowBatch, row: number): string {
+  return truncateRaw(batch.row(row).map((v) => (v === null ? '\\N' : v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v))).join(','));
+}
+
+/** A batch's rows that have every positional field the mapping needs, as the writer stages them. */
+class BatchRows implements StagedRows {
+  readonly count: number;
+  readonly width: number;
+  constructor(private readonly batch: RowBatch, private readonly positions: readonly number[], private readonly rows: Int32Array) {
+    this.count = rows.length;
+    this.width = positions.length;
+  }
+  value(row: number, field: number): Value {
+    const p = this.positions[field]!;
+    return p < 0 ? null : this.batch.value(this.rows[row]!, p);
+  }
+  line(row: number): number {
+    return this.batch.line(this.rows[row]!);
+  }
+  raw(row: number): string {
+    return rawOf(this.batch, this.rows[row]!);
+  }
+  sourceRow(row: number): number {
+    return this.rows[row]!;
+  }
+}
+
+interface Totals {
+  filesDone: number;
+  bytesRead: number;
+  rowsScanned: number;
+  rowsLoaded: number;
+  rowsFiltered: number;
+  firstError: string | null;
+}
+
+function ratioExceeded(t: Totals, max: number): boolean {
+  const total = t.rowsLoaded + t.rowsFiltered;
+  return t.rowsFiltered > 0 && total > 0 && t.rowsFiltered / total > max;
+}
+
+function tooManyFiltered(t: Totals): SqlError {
+  return new SqlError('ER_TOO_MANY_FILTERED_ROWS', t.firstError ?? 'too many filtered rows');
+}
+
+export class PipelineLoader implements Loader {
+  private readonly writer: BulkWriter;
+  private readonly sources: SourceConfig;
+  private readonly inWorker: boolean;
+  private readonly commitBytes: number;
+
+  constructor(options: LoaderOptions) {
+    this.writer = options.writer;
+    this.sources = options.sources;
+    this.inWorker = options.decodeInWorker ?? true;
+    this.commitBytes = options.commitBytes ?? DEFAULT_COMMIT_BYTES;
+  }
+
+  async listFiles(source: SourceSpec, options: { startAfter?: string; maxFiles?: number; maxBytes?: number; signal: AbortSignal }): Promise<FileRef[]> {
+    const src = createSource(source.uri, source.properties, this.sources);
+    const out: FileRef[] = [];
+    let bytes = 0;
+    try {
+      for await (const o of src.list({ ...(options.startAfter !== undefined ? { startAfter: options.startAfter } : {}), signal: options.signal })) {
+        if (options.maxFiles !== undefined && out.length >= options.maxFiles) break;
+        if (options.maxBytes !== undefined && out.length > 0 && bytes + o.size > options.maxBytes) break;
+        out.push({ uri: o.uri, key: o.key, size: o.size, etag: o.etag });
+        bytes += o.size;
+      }
+    } finally {
+      src.close();
+    }
+    return out;
+  }
+
+  async committed(jobId: string): Promise<LedgerEntry[]> {
+    const records = await this.writer.committed(jobId);
+    return records.map((r) => ({ jobId: r.jobId, taskId: r.taskId, file: r.file, etag: r.etag, rows: r.rowsLoaded, committedAt: r.committedAt }));
+  }
+
+  discard(jobId: string, database: string, table: string): Promise<void> {
+    return this.writer.discard(jobId, database, table);
+  }
+
+  async load(request: LoadRequest): Promise<LoadResult> {
+    if (request.signal.aborted) throw abortError(request.signal, 'load');
+    const session = await this.writer.openTask({ jobId: request.jobId, taskId: request.taskId, database: request.database, table: request.table });
+    try {
+      return await this.run(session, request);
+    } catch (e) {
+      throw request.signal.aborted ? abortError(request.signal, 'load') : asSqlError(e);
+    } finally {
+      await session.close();
+    }
+  }
+
+  private async run(session: TaskSession, request: LoadRequest): Promise<LoadResult> {
+    const shadowed = request.atomicity === 'job' || request.mode === 'overwrite';
+    let records = await session.records();
+    const totals: Totals = { filesDone: 0, bytesRead: 0, rowsScanned: 0, rowsLoaded: 0, rowsFiltered: 0, firstError: null };
+    const staged = records.some((r) => r.state === 'staged');
+    if (shadowed && records.length > 0 && !staged) {
+      // Published by an earlier run: the task is done, and its figures are in the ledger.
+      return { ...sumRecords(records, totals), firstError: null };
+    }
+    if (request.requireEmptyTarget && !staged && (await session.countRows()) > 0) throw tableNotEmptyError();
+
+    if (request.mapping.kind === 'query') {
+      if (records.length > 0) return { ...sumRecords(records, totals), firstError: null };
+      const n = await session.insertQuery(request.mapping.columns, request.mapping.sql, request.mode);
+      const result = { ...totals, rowsScanned: n, rowsLoaded: n };
+      request.onProgress(result);
+      return result;
+    }
+    if (!request.source) throw new SqlError('ER_WRONG_USAGE', 'A file load needs a source');
+
+    if (shadowed) {
+      const reused = await session.useShadow(staged);
+      if (!reused) records = records.filter((r) => r.state === 'committed');
+    }
+    sumRecords(records, totals);
+    try {
+      await this.loadFiles(session, request, request.source, records, totals);
+      if (shadowed) {
+        if (ratioExceeded(totals, request.maxFilterRatio)) throw tooManyFiltered(totals);
+        if (request.signal.aborted) throw abortError(request.signal, 'load');
+        await session.publish(request.mode, { expectedRows: totals.rowsLoaded, checksum: request.checksum });
+      }
+    } catch (e) {
+      // A one-shot task leaves nothing behind; a streaming one keeps its committed batches.
+      if (shadowed) await session.dropShadow();
+      throw e;
+    }
+    request.onProgress(progressOf(totals));
+    return { ...progressOf(totals), firstError: totals.firstError };
+  }
+
+  private async loadFiles(session: TaskSession, request: LoadRequest, source: SourceSpec, records: readonly LedgerRecord[], totals: Totals): Promise<void> {
+    const plan = planMapping(request.mapping, session.def, source);
+    const sql = planSql(plan);
+    const writePlan: WritePlan = { width: plan.fields.length, columns: plan.columns, exprs: sql.exprs, where: sql.where };
+    const spec = formatOf(source);
+    const resumeAt = new Map<string, LedgerRecord>();
+    for (const r of records) resumeAt.set(r.file, r);
+    const pending = request.files.filter((f) => {
+      const last = resumeAt.get(f.uri);
+      if (last && last.etag !== null && f.etag !== null && last.etag !== f.etag) {
+        throw new SqlError('ER_LOAD_DATA_CANT_READ', `Failed to read source files. Reason: ${f.uri} changed after rows of it were committed (ETag ${last.etag}, now ${f.etag})`);
+      }
+      return !last?.done;
+    });
+    const lanes = Math.max(1, Math.min(request.threads, session.maxLanes, pending.length));
+    const throttle = new Throttle(request.maxWriteSpeed);
+    let next = 0;
+    let failed: unknown = null;
+    const abort = new AbortController();
+    const onAbort = (): void => abort.abort(request.signal.reason);
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    const ctx: LaneContext = { request, plan, writePlan, spec, source, totals, throttle, signal: abort.signal };
+    const runLane = async (): Promise<void> => {
+      const lane = await session.lane(writePlan);
+      const worker = this.inWorker ? new DecodeWorker() : null;
+      const src = worker ? null : createSource(source.uri, source.properties, this.sources);
+      try {
+        while (failed === null && !abort.signal.aborted) {
+          const file = pending[next++];
+          if (!file) break;
+          await this.loadFile(ctx, lane, file, resumeAt.get(file.uri) ?? null, worker, src);
+        }
+      } catch (e) {
+        failed ??= e;
+        abort.abort(e);
+        await lane.rollback();
+      } finally {
+        await lane.close();
+        src?.close();
+        await worker?.close();
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: lanes }, runLane));
+    } finally {
+      request.signal.removeEventListener('abort', onAbort);
+    }
+    if (request.signal.aborted) throw abortError(request.signal, 'load');
+    if (failed !== null) throw failed instanceof Error ? failed : asSqlError(failed);
+  }
+
+  private decode(ctx: LaneContext, file: FileRef, resume: LedgerRecord | null, worker: DecodeWorker | null, src: Source | null): AsyncIterable<RowBatch> {
+    const object: ObjectInfo = { uri: file.uri, key: file.key, size: file.size, etag: file.etag, lastModified: null };
+    const names = ctx.plan.fields.filter((k) => k.kind === 'name').map((k) => (k.kind === 'name' ? k.name : ''));
+    const options: Omit<DecodeOptions, 'signal'> = {
+      ...(ctx.spec.format === 'json' || ctx.spec.format === 'parquet' ? { columns: names } : {}),
+      ...(resume ? { resume: { offset: resume.endOffset, line: resume.endLine, columns: resume.header } } : {}),
+    };
+    if (worker) {
+      return worker.decode({ uri: ctx.source.uri, properties: ctx.source.properties, config: this.sources, object, spec: ctx.spec, options }, ctx.signal);
+    }
+    return decodeObject(src!, object, ctx.spec, { ...options, signal: ctx.signal });
+  }
+
+  private async loadFile(ctx: LaneContext, lane: WriteLane, file: FileRef, resume: LedgerRecord | null, worker: DecodeWorker | null, src: Source | null): Promise<void> {
+    const { request, totals } = ctx;
+    let unit = newUnit(resume?.endOffset ?? 0, resume?.endLine ?? 1);
+    let header: readonly string[] | null = resume?.header ?? null;
+    let positions: number[] | null = null;
+    const commit = async (done: boolean): Promise<void> => {
+      if (request.atomicity === 'batch' && ratioExceeded(addUnit(totals, unit, true), request.maxFilterRatio)) {
+        totals.firstError ??= unit.firstError;
+        throw tooManyFiltered({ ...totals, firstError: totals.firstError ?? unit.firstError });
+      }
+      await lane.commit({
+        file: file.uri, etag: file.etag, startOffset: unit.startOffset, endOffset: unit.endOffset, startLine: unit.startLine, endLine: unit.endLine,
+        header, rowsScanned: unit.scanned, rowsLoaded: unit.loaded, rowsFiltered: unit.filtered, bytes: unit.bytes, done,
+      });
+      Object.assign(totals, addUnit(totals, unit, false));
+      if (done) totals.filesDone++;
+      if (unit.errorRows.length > 0) request.onErrorRows(unit.errorRows);
+      request.onProgress(progressOf(totals));
+      unit = newUnit(unit.endOffset, unit.endLine);
+    };
+    for await (const batch of this.decode(ctx, file, resume, worker, src)) {
+      if (ctx.signal.aborted) break;
+      if (batch.columns && header === null) header = batch.columns;
+      positions ??= bindFields(ctx.plan.fields, header);
+      const needed = positions.reduce((m, p) => Math.max(m, p + 1), 0);
+      const keep: number[] = [];
+      for (let r = 0; r < batch.length; r++) {
+        if (ctx.plan.fields.length > 0 && ctx.plan.fields.every((k) => k.kind === 'position') && batch.fieldCount(r) < needed) {
+          unit.error({ file: file.uri, line: batch.line(r), reason: `Row ${batch.line(r)} doesn't contain data for all columns`, raw: rawOf(batch, r) });
+        } else keep.push(r);
+      }
+      for (const e of batch.errors) unit.error({ file: e.file, line: e.line, reason: e.reason, raw: e.raw });
+      const rows = new BatchRows(batch, positions, Int32Array.from(keep));
+      const outcome = await lane.write(rows, ctx.signal);
+      if (ctx.signal.aborted) break;
+      for (const e of outcome.errors) unit.error({ file: file.uri, line: rows.line(e.row), reason: e.reason, raw: rows.raw(e.row) }, true);
+      unit.scanned += keep.length;
+      unit.loaded += outcome.loaded;
+      unit.bytes += batch.end.offset - unit.endOffset;
+      unit.endOffset = batch.end.offset;
+      unit.endLine = batch.end.line;
+      await ctx.throttle.take(batch.end.offset - unit.lastOffset, ctx.signal);
+      unit.lastOffset = batch.end.offset;
+      if (unit.bytes >= this.commitBytes) await commit(false);
+    }
+    if (ctx.signal.aborted) throw abortError(request.signal, 'load');
+    await commit(true);
+  }
+}
+
+interface LaneContext {
+  readonly request: LoadRequest;
+  readonly plan: MappingPlan;
+  readonly writePlan: WritePlan;
+  readonly spec: FormatSpec;
+  readonly source: SourceSpec;
+  readonly totals: Totals;
+  readonly throttle: Throttle;
+  readonly signal: AbortSignal;
+}
+
+interface Unit {
+  startOffset: number;
+  startLine: number;
+  endOffset: number;
+  endLine: number;
+  lastOffset: number;
+  scanned: number;
+  loaded: number;
+  filtered: number;
+  bytes: number;
+  errorRows: ErrorRow[];
+  firstError: string | null;
+  /** Records an error row; `counted` when the row is already among the scanned ones. */
+  error(row: ErrorRow, counted?: boolean): void;
+}
+
+function newUnit(offset: number, line: number): Unit {
+  const u: Unit = {
+    startOffset: offset, startLine: line, endOffset: offset, endLine: line, lastOffset: offset,
+    scanned: 0, loaded: 0, filtered: 0, bytes: 0, errorRows: [], firstError: null,
+    error(row, counted = false) {
+      // Error rows are records too: they count as scanned and filtered.
+      if (!counted) u.scanned++;
+      u.filtered++;
+      u.firstError ??= row.reason;
+      u.errorRows.push(row);
+    },
+  };
+  return u;
+}
+
+function addUnit(t: Totals, u: Unit, preview: boolean): Totals {
+  return {
+    filesDone: t.filesDone,
+    bytesRead: t.bytesRead + u.bytes,
+    rowsScanned: t.rowsScanned + u.scanned,
+    rowsLoaded: t.rowsLoaded + u.loaded,
+    rowsFiltered: t.rowsFiltered + u.filtered,
+    firstError: preview ? (t.firstError ?? u.firstError) : (t.firstError ?? u.firstError),
+  };
+}
+
+function sumRecords(records: readonly LedgerRecord[], t: Totals): Totals {
+  for (const r of records) {
+    t.bytesRead += r.bytes;
+    t.rowsScanned += r.rowsScanned;
+    t.rowsLoaded += r.rowsLoaded;
+    t.rowsFiltered += r.rowsFiltered;
+    if (r.done) t.filesDone++;
+  }
+  return t;
+}
+
+function progressOf(t: Totals): LoadProgress {
+  return { filesDone: t.filesDone, bytesRead: t.bytesRead, rowsScanned: t.rowsScanned, rowsLoaded: t.rowsLoaded, rowsFiltered: t.rowsFiltered };
+}
+
+/** MAX_WRITE_SPEED: waits so that bytes written never run ahead of the cap since the task started. */
+class Throttle {
+  private bytes = 0;
+  private readonly start = Date.now();
+  constructor(private readonly bytesPerSecond: number | null) {}
+
+  async take(n: number, signal: AbortSignal): Promise<void> {
+    if (this.bytesPerSecond === null || this.bytesPerSecond <= 0) return;
+    this.bytes += n;
+    const due = this.start + (this.bytes / this.bytesPerSecond) * 1000;
+    const wait = due - Date.now();
+    if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
+  }
+}
+
+export function createLoader(options: LoaderOptions): Loader {
+  return new PipelineLoader(options);
+}

@@ -1,0 +1,114 @@
+// What a target offers the load pipeline for writing rows: a ledger of committed ranges kept inside
+// the target (so rows and the record of them commit in one transaction), shadow tables for
+// all-or-nothing jobs, and lanes that write staged rows through the target's own SQL engine.
+
+import { createHash } from 'node:crypto';
+import type { Value } from '../formats/types.js';
+import type { TableDef } from './target.js';
+
+/** The ledger table every writer keeps inside the target (embedded: in each database file). */
+export const LEDGER_TABLE = '__loadwire_ledger';
+/** Shadow tables of unfinished all-or-nothing tasks start with this; never shown to users. */
+export const SHADOW_PREFIX = '__loadwire_shadow_';
+
+/** One committed (or, for a shadow, staged) range of one file. */
+export interface LedgerRecord {
+  readonly jobId: string;
+  readonly taskId: string;
+  readonly table: string;
+  readonly file: string;
+  readonly etag: string | null;
+  /** Decoded-byte offset and line where the range starts and where the next one starts. */
+  readonly startOffset: number;
+  readonly endOffset: number;
+  readonly startLine: number;
+  readonly endLine: number;
+  /** The file's header (CSV with names), for resuming mid-file; null otherwise. */
+  readonly header: readonly string[] | null;
+  readonly rowsScanned: number;
+  readonly rowsLoaded: number;
+  readonly rowsFiltered: number;
+  readonly bytes: number;
+  /** This range ends the file. */
+  readonly done: boolean;
+  /** 'staged': in a shadow table, not yet visible; 'committed': in the target table. */
+  readonly state: 'staged' | 'committed';
+  readonly committedAt: string;
+}
+
+/** Rows of one batch as the mapping stages them: `width` source fields per row. */
+export interface StagedRows {
+  readonly count: number;
+  readonly width: number;
+  value(row: number, field: number): Value;
+  /** The row's line in its file, for error rows. */
+  line(row: number): number;
+  /** The row as written in the file (or a faithful rendering), for error rows. */
+  raw(row: number): string;
+}
+
+export interface WriteOutcome {
+  readonly loaded: number;
+  /** Rows the target refused (conversion, NOT NULL, range, duplicate key): index and MySQL message. */
+  readonly errors: readonly { readonly row: number; readonly reason: string }[];
+}
+
+/** The mapping as MySQL text over the staged fields `__f0..`; see load/mapping.ts. */
+export interface WritePlan {
+  readonly width: number;
+  readonly columns: readonly string[];
+  readonly exprs: readonly string[];
+  readonly where: string | null;
+}
+
+export interface TaskSpec {
+  readonly jobId: string;
+  readonly taskId: string;
+  readonly database: string;
+  readonly table: string;
+}
+
+/** One writing connection: rows go into the open unit, which commits with its ledger record. */
+export interface WriteLane {
+  write(rows: StagedRows, signal: AbortSignal): Promise<WriteOutcome>;
+  /** Commits the unit's rows and its ledger record in one transaction. */
+  commit(record: Omit<LedgerRecord, 'committedAt' | 'state' | 'jobId' | 'taskId' | 'table'>): Promise<void>;
+  rollback(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TaskSession {
+  readonly def: TableDef;
+  /** Lanes this target can usefully write through at once. */
+  readonly maxLanes: number;
+  /** This task's ledger records (staged and committed), in commit order. */
+  records(): Promise<LedgerRecord[]>;
+  /** Rows currently in the target table. */
+  countRows(): Promise<number>;
+  /** Creates the shadow table (or keeps the one a crashed run left, when `reuse`); rows then go there. */
+  useShadow(reuse: boolean): Promise<boolean>;
+  lane(plan: WritePlan): Promise<WriteLane>;
+  /**
+   * Makes the shadow's rows the table's (append or replace) and marks the task's records committed,
+   * in one transaction; checks the landed row count against `expectedRows` when asked.
+   */
+  publish(mode: 'append' | 'overwrite', check: { expectedRows: number; checksum: 'required' | 'optional' | 'off' }): Promise<void>;
+  /** INSERT ... SELECT over tables already in the target, with its ledger record, in one transaction. */
+  insertQuery(columns: readonly string[] | null, sql: string, mode: 'append' | 'overwrite'): Promise<number>;
+  dropShadow(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BulkWriter {
+  openTask(spec: TaskSpec): Promise<TaskSession>;
+  /** Committed records of a job, in every database the writer knows. */
+  committed(jobId: string): Promise<LedgerRecord[]>;
+  /** Drops a job's shadow table and its staged records. */
+  discard(jobId: string, database: string, table: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The shadow table of a job's task into a table: stable across restarts, so a rerun finds it. */
+export function shadowName(jobId: string, table: string): string {
+  return `${SHADOW_PREFIX}${createHash('sha1').update(`${jobId}\0${table.toLowerCase()}`).digest('hex').slice(0, 16)}`;
+}

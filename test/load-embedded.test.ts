@@ -1,0 +1,157 @@
+// The load pipeline into the embedded target, reading from a real s3rver: mapping evaluated by
+// SQLite, defaults and NOT NULL, filter ratio, error rows, atomic publish, overwrite, abort with
+// no residue, the non-empty refusal, and resumption from the ledger.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Loader, SourceSpec } from '../src/load/contract.js';
+import { createLoader } from '../src/load/loader.js';
+import { EmbeddedBulkWriter } from '../src/targets/embedded/bulk-writer.js';
+import { EmbeddedTarget } from '../src/targets/embedded/embedded-target.js';
+import type { RowsResult } from '../src/protocol/handler.js';
+import { SqlError } from '../src/protocol/sql-error.js';
+import { startS3, type S3Instance } from './harness/s3.js';
+import { csvSource, importMapping, request, selectMapping } from './harness/load-request.js';
+
+let s3: S3Instance;
+let dir: string;
+let target: EmbeddedTarget;
+let loader: Loader;
+let n = 0;
+
+const BUCKET = 'loads';
+
+async function sql(text: string): Promise<unknown[][]> {
+  const r = await target.execute(text, { database: 'w' });
+  return r.kind === 'rows' ? (r as RowsResult & { rows: unknown[][] }).rows : [];
+}
+
+async function rows(table: string): Promise<string[]> {
+  const r = await target.execute(`SELECT * FROM ${table} ORDER BY 1`, { database: 'w' });
+  if (r.kind !== 'rows') return [];
+  const out: string[] = [];
+  for await (const row of r.rows) out.push(row.map((v: unknown) => (v === null ? 'NULL' : Buffer.isBuffer(v) ? v.toString() : String(v as string))).join('|'));
+  return out;
+}
+
+async function put(name: string, body: string): Promise<SourceSpec> {
+  await s3.put(BUCKET, name, body);
+  return csvSource(`s3://${BUCKET}/${name}`);
+}
+
+async function files(source: SourceSpec) {
+  return loader.listFiles(source, { signal: new AbortController().signal });
+}
+
+beforeAll(async () => {
+  s3 = await startS3();
+  await s3.createBucket(BUCKET);
+});
+
+afterAll(async () => {
+  await s3?.stop();
+});
+
+beforeEach(async () => {
+  if (dir) {
+    await target.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  dir = mkdtempSync(join(tmpdir(), 'loadwire-load-'));
+  target = EmbeddedTarget.open({ directory: dir });
+  await target.execute('CREATE DATABASE w', { database: null });
+  await target.execute('CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(8) NOT NULL, qty INT DEFAULT 7, note VARCHAR(20))', { database: 'w' });
+  loader = createLoader({
+    writer: new EmbeddedBulkWriter({ directory: dir }),
+    sources: { importDir: dir, s3: { endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey, region: 'us-east-1', forcePathStyle: true } },
+    decodeInWorker: false,
+  });
+  n++;
+});
+
+function job(source: SourceSpec, list: Awaited<ReturnType<typeof files>>, mapping = importMapping(['id', 'name', 'qty', 'note'])) {
+  return { jobId: `job-${n}`, database: 'w', table: 't', source, files: list, mapping };
+}
+
+describe('embedded target loads', () => {
+  it('loads a CSV from s3 atomically, with the ledger and exact statistics', async () => {
+    const src = await put(`a${n}.csv`, '1,ann,3,x\n2,bob,4,y\n3,cy,5,\\N\n');
+    const { request: req, reports } = request(job(src, await files(src)));
+    const result = await loader.load(req);
+    expect(result).toMatchObject({ filesDone: 1, rowsScanned: 3, rowsLoaded: 3, rowsFiltered: 0, firstError: null });
+    expect(await rows('t')).toEqual(['1|ann|3|x', '2|bob|4|y', '3|cy|5|NULL']);
+    expect(reports.progress.at(-1)?.rowsLoaded).toBe(3);
+    const ledger = await loader.committed(`job-${n}`);
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]).toMatchObject({ file: `s3://${BUCKET}/a${n}.csv`, rows: 3 });
+    // Re-running the finished task changes nothing.
+    const again = await loader.load(request(job(src, await files(src))).request);
+    expect(again.rowsLoaded).toBe(3);
+    expect(await rows('t')).toHaveLength(3);
+  });
+
+  it('maps @vars and SET, gives unmapped columns their DEFAULT, and makes NOT NULL violations error rows', async () => {
+    const src = await put(`m${n}.csv`, '1,ann,zz\n2,,yy\n3,cy,xx\n');
+    const mapping = importMapping(['id', '@n', '@skip'], { name: 'UPPER(@n)', note: "CONCAT(@skip, '-', id)" });
+    const { request: req, reports } = request(job(src, await files(src), mapping), { maxFilterRatio: 0.5 });
+    const result = await loader.load(req);
+    expect(result).toMatchObject({ rowsScanned: 3, rowsLoaded: 3, rowsFiltered: 0 });
+    expect(await rows('t')).toEqual(['1|ANN|7|zz-1', '2||7|yy-2', '3|CY|7|xx-3']);
+    expect(reports.errors).toEqual([]);
+
+    await sql('CREATE TABLE nn (id INT, must VARCHAR(5) NOT NULL)');
+    const src2 = await put(`nn${n}.csv`, '1\n2\n');
+    const r2 = request({ jobId: `nn-${n}`, database: 'w', table: 'nn', source: src2, files: await files(src2), mapping: importMapping(['id']) });
+    await expect(loader.load(r2.request)).rejects.toMatchObject({ message: expect.stringContaining("'must'") });
+    expect(r2.reports.errors[0]).toMatchObject({ line: 1, raw: '1' });
+    expect(await rows('nn')).toEqual([]);
+  });
+
+  it('evaluates a SELECT list and WHERE over c1..cN', async () => {
+    const src = await put(`s${n}.csv`, '1,ann,3\n2,bob,40\n3,cy,5\n');
+    const mapping = selectMapping(['id', 'name', 'qty'], ['c1', 'CONCAT(c2, c2)', 'c3 * 2'], 'c3 < 10');
+    const { request: req } = request(job(src, await files(src), mapping), { atomicity: 'batch' });
+    const result = await loader.load(req);
+    expect(result).toMatchObject({ rowsScanned: 3, rowsLoaded: 2, rowsFiltered: 0 });
+    expect(await rows('t')).toEqual(['1|annann|6|NULL', '3|cycy|10|NULL']);
+  });
+
+  it('fails above the filter ratio with the first error and succeeds at or below it', async () => {
+    const src = await put(`f${n}.csv`, '1,ann,3\n2,bob,notanumber\n3,cy,5\n4,toolongname,1\n');
+    const mapping = importMapping(['id', 'name', 'qty']);
+    const above = request(job(src, await files(src), mapping), { maxFilterRatio: 0.25 });
+    const err = await loader.load(above.request).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SqlError);
+    expect((err as SqlError).message).toMatch(/qty/);
+    expect(await rows('t')).toEqual([]);
+    expect(above.reports.errors.map((e) => e.line)).toEqual([2, 4]);
+
+    const at = request({ ...job(src, await files(src), mapping), jobId: `f2-${n}` }, { maxFilterRatio: 0.5 });
+    const ok = await loader.load(at.request);
+    expect(ok).toMatchObject({ rowsScanned: 4, rowsLoaded: 2, rowsFiltered: 2 });
+    expect(ok.firstError).toMatch(/qty/);
+    expect(at.reports.errors).toHaveLength(2);
+    expect(at.reports.errors[1]).toMatchObject({ line: 4, raw: '4,toolongname,1', reason: expect.stringMatching(/Data too long for column 'name'/) });
+    expect(await rows('t')).toEqual(['1|ann|3|NULL', '3|cy|5|NULL']);
+  });
+
+  it('refuses a non-empty table for IMPORT INTO, overwrites atomically, and leaves no shadow on abort', async () => {
+    await sql("INSERT INTO t (id, name) VALUES (100, 'old')");
+    const src = await put(`o${n}.csv`, '1,ann,3,x\n2,bob,4,y\n');
+    await expect(loader.load(request(job(src, await files(src)), { requireEmptyTarget: true }).request)).rejects.toMatchObject({ errno: 8173, message: 'PreCheck failed: target table is not empty' });
+
+    await loader.load(request({ ...job(src, await files(src)), jobId: `ow-${n}` }, { mode: 'overwrite' }).request);
+    expect(await rows('t')).toEqual(['1|ann|3|x', '2|bob|4|y']);
+
+    const ac = new AbortController();
+    ac.abort(new SqlError('ER_QUERY_INTERRUPTED', 'cancelled'));
+    await expect(loader.load(request({ ...job(src, await files(src)), jobId: `ab-${n}` }, { signal: ac.signal }).request)).rejects.toMatchObject({ errno: 1317 });
+    const db = new Database(join(dir, 'w.sqlite'), { readonly: true });
+    const shadows = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '__loadwire_shadow%'").all();
+    db.close();
+    expect(shadows).toEqual([]);
+  });
+});
