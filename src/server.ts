@@ -14,6 +14,9 @@ import { SessionFactory } from './session/session-factory.js';
 import { GlobalVariables } from './session/variables.js';
 import { UserRegistry } from './session/users.js';
 import { createTarget } from './targets/create-target.js';
+import { startJobService } from './jobs/index.js';
+import type { Loader } from './load/contract.js';
+import { createLoader } from './load/loader.js';
 import { VERSION, SERVER_VERSION, VERSION_COMMENT } from './version.js';
 
 export interface Daemon {
@@ -26,11 +29,16 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
-export async function startDaemon(config: Config, logger: Logger): Promise<Daemon> {
+export interface DaemonDependencies {
+  /** The load pipeline the job engine runs tasks with; tests inject a fake. Default: the real one for the target. */
+  readonly loader?: Loader;
+}
+
+export async function startDaemon(config: Config, logger: Logger, dependencies: DaemonDependencies = {}): Promise<Daemon> {
   const { samplesInstalled } = prepareDataDir(config);
   if (samplesInstalled) logger.info({ directory: `${config.importDir}/samples` }, 'sample dataset installed');
   const tls = await resolveTls(config);
-  const { target, catalog } = await createTarget(config, logger);
+  const { target, catalog, writer } = await createTarget(config, logger);
 
   const globals = new GlobalVariables({
     version: SERVER_VERSION,
@@ -54,12 +62,14 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
     connectionsTotal: () => protocolRef?.counters().connections ?? 0,
   });
   const catalogStatements: CatalogStatements = catalog ?? new PassthroughCatalog(target);
+  const loader = dependencies.loader ?? createLoader({ writer, sources: { importDir: config.importDir } });
+  const jobs = startJobService({ dataDir: config.dataDir, loader, logger: logger.child({ room: 'jobs' }) });
   const handler = new SessionFactory(users, {
     globals,
     metrics,
     target,
     catalog: catalogStatements,
-    jobs: null,
+    jobs: jobs.statements,
     version: SERVER_VERSION,
     startedAt: Date.now(),
   });
@@ -102,6 +112,8 @@ export async function startDaemon(config: Config, logger: Logger): Promise<Daemo
     async stop() {
       await ops?.close();
       await protocol.close();
+      await jobs.stop();
+      await writer.close();
       await target.close();
       logger.info('loadwire stopped');
     },

@@ -2,6 +2,7 @@
 // Select some with arguments (`npm run bench -- protocol read`); LOADWIRE_BENCH_QUICK=1 makes
 // every data set small for a smoke run.
 
+import { benchJobs } from './jobs-bench.js';
 import { benchParse } from './parse-bench.js';
 import { benchProtocol } from './protocol-bench.js';
 import { benchRead } from './read-bench.js';
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   parse: benchParse,
   read: () => benchRead(),
   write: benchWrite,
+  jobs: benchJobs,
 };
 
 async function main(): Promise<void> {

@@ -4,13 +4,20 @@
 import type { Config } from '../config/config.js';
 import type { Logger } from '../config/logger.js';
 import type { CatalogStatements } from '../session/catalog-statements.js';
+import { join } from 'node:path';
+import type { BulkWriter } from './bulk-writer.js';
+import { EmbeddedBulkWriter } from './embedded/bulk-writer.js';
+import { MySqlBulkWriter } from './mysql/bulk-writer.js';
 import { MySqlTarget } from './mysql/mysql-target.js';
 import type { Target } from './target.js';
+import { SERVER_VERSION } from '../version.js';
 
 export interface CreatedTarget {
   target: Target;
   /** Catalog statements answered by loadwire (embedded); null when the target answers them itself. */
   catalog: CatalogStatements | null;
+  /** The bulk-load side of the same target, for the load pipeline. */
+  writer: BulkWriter;
 }
 
 export async function createTarget(config: Config, logger: Logger): Promise<CreatedTarget> {
@@ -24,8 +31,9 @@ export async function createTarget(config: Config, logger: Logger): Promise<Crea
       throw new Error(`cannot reach the target ${safeUrl}: ${(e as Error).message}`);
     }
     logger.info({ target: 'mysql' }, 'target reachable');
-    return { target, catalog: null };
+    return { target, catalog: null, writer: new MySqlBulkWriter({ url: config.target }) };
   }
-  const { createEmbeddedTarget } = await import('./embedded/create-embedded-target.js');
-  return createEmbeddedTarget(config, logger);
+  const { createEmbeddedTarget, WAREHOUSE_DIRECTORY } = await import('./embedded/create-embedded-target.js');
+  const created = await createEmbeddedTarget(config, logger);
+  return { ...created, writer: new EmbeddedBulkWriter({ directory: join(config.dataDir, WAREHOUSE_DIRECTORY), version: SERVER_VERSION }) };
 }

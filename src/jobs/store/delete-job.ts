@@ -1,0 +1,23 @@
+// Removes jobs: DROP JOB (one), and retention (finished jobs older than label_keep_max_second).
+// Their tasks, files and error rows go with them (ON DELETE CASCADE), and so do their labels.
+
+import { TERMINAL_JOB_STATES } from '../states.js';
+import { prepared, type StoreDb } from './database.js';
+import { placeholders } from './rows.js';
+
+export function deleteJob(db: StoreDb, id: number): boolean {
+  return db.transaction((): boolean => {
+    prepared(db, 'DELETE FROM labels WHERE job_id = ?').run(id);
+    return prepared(db, 'DELETE FROM jobs WHERE id = ?').run(id).changes === 1;
+  })();
+}
+
+/** Deletes finished jobs whose end is before `cutoff`; returns how many. */
+export function purgeExpiredJobs(db: StoreDb, cutoff: number): number {
+  return db.transaction((): number => {
+    const states = TERMINAL_JOB_STATES;
+    const where = `finished_at IS NOT NULL AND finished_at < ? AND state IN (${placeholders(states.length)})`;
+    prepared(db, `DELETE FROM labels WHERE job_id IN (SELECT id FROM jobs WHERE ${where})`).run(cutoff, ...states);
+    return prepared(db, `DELETE FROM jobs WHERE ${where}`).run(cutoff, ...states).changes;
+  })();
+}
