@@ -70,6 +70,13 @@ describe('local files under the import directory', () => {
     expect(await rowsOf(decodeObject(src, o!, formatSpecFrom('csv')))).toEqual(golden.rows);
   });
 
+  it('reads relative paths relative to the import directory, and still refuses ..', async () => {
+    const found = await list('file-0*.csv');
+    expect(found.map((o) => o.key)).toEqual([join(importDir, 'file-01.csv'), join(importDir, 'file-02.csv')]);
+    await expect(list('../secret/passwd.csv')).rejects.toMatchObject({ errno: 8158 });
+    await expect(list('sub/../../secret/passwd.csv')).rejects.toMatchObject({ errno: 8158 });
+  });
+
   it('refuses paths outside the import directory before reading', async () => {
     await expect(list(join(outside, 'passwd.csv'))).rejects.toMatchObject({ errno: 1290, sqlState: 'HY000' });
     await expect(list('/etc/hostname')).rejects.toMatchObject({ errno: 1290 });

@@ -1,5 +1,6 @@
 // From a location string (and Doris S3() properties) to a Source, under the daemon's settings.
 
+import { isAbsolute, sep } from 'node:path';
 import { parseLocation } from './location.js';
 import { LocalSource } from './local-source.js';
 import { S3Source, type S3Defaults } from './s3-source.js';
@@ -12,8 +13,19 @@ export interface SourceConfig {
   readonly s3?: S3Defaults;
 }
 
+/**
+ * A relative local path is read relative to the import directory, as MySQL reads LOAD DATA INFILE
+ * names relative to secure_file_priv; `..` is still refused by parseLocation.
+ */
+export function resolveLocalPath(uri: string, importDir: string): string {
+  const trimmed = uri.trim();
+  if (trimmed === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) || isAbsolute(trimmed)) return uri;
+  // Not path.join: it would fold `..` away before parseLocation can refuse it by name.
+  return `${importDir.replace(/[\\/]+$/, '')}${sep}${trimmed}`;
+}
+
 export function createSource(uri: string, properties: Readonly<Record<string, string>>, config: SourceConfig): Source {
-  const location = parseLocation(uri, properties);
+  const location = parseLocation(resolveLocalPath(uri, config.importDir), properties);
   switch (location.kind) {
     case 's3':
       return new S3Source({ location, ...(config.s3 ? { defaults: config.s3 } : {}) });

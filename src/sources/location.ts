@@ -141,7 +141,8 @@ export function s3ParamsFromProperties(props: Readonly<Record<string, string>>):
 
 /**
  * Parses a file location. `properties` are Doris S3() properties; they override parameters in the
- * URI query. Relative local paths are refused: where they would point is a surprise.
+ * URI query. Relative local paths are refused here: createSource resolves them against the import
+ * directory first, so only a caller without one could pass one, and where it would point is a surprise.
  */
 export function parseLocation(uri: string, properties: Readonly<Record<string, string>> = {}): Location {
   const trimmed = uri.trim();
