@@ -60,7 +60,9 @@ export function percentDone(p: JobProgress): number | null {
 }
 
 export function progressText(job: Job): string | null {
-  const pct = percentDone(job.progress);
+  if (job.state === 'FINISHED') return '100.0%';
+  const raw = percentDone(job.progress);
+  const pct = raw === null ? null : Math.max(0, raw);
   return pct === null ? null : `${pct.toFixed(1)}%`;
 }
 
