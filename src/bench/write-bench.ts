@@ -3,7 +3,7 @@
 // file into the same schema, and (b) from s3rver into mariadbd vs `LOAD DATA LOCAL INFILE` with the
 // `mariadb` CLI. Prints rows/s, MB/s, ratios and peak RSS.
 // Run alone: node dist-bench/src/bench/write-bench.js; LOADWIRE_BENCH_QUICK=1 for a small run,
-// LOADWIRE_BENCH_ROWS=n to choose the size.
+// LOADWIRE_BENCH_ROWS=n to choose the size, LOADWIRE_BENCH_TARGETS=embedded|mariadb to run one side.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
@@ -22,7 +22,6 @@ import { MySqlBulkWriter } from '../targets/mysql/bulk-writer.js';
 import type { BulkWriter } from '../targets/bulk-writer.js';
 
 const DDL = 'CREATE TABLE t (id BIGINT NOT NULL, name VARCHAR(32), qty INT, price DOUBLE, created VARCHAR(19))';
-const SQLITE_DDL = 'CREATE TABLE t (id INTEGER NOT NULL, name TEXT, qty INTEGER, price REAL, created TEXT)';
 
 async function generate(path: string, rows: number): Promise<number> {
   const out = createWriteStream(path);
@@ -72,6 +71,7 @@ async function viaLoader(writer: BulkWriter, s3: { endpoint: string; accessKey: 
 export async function benchWrite(): Promise<void> {
   const quick = process.env.LOADWIRE_BENCH_QUICK === '1';
   const rows = Number(process.env.LOADWIRE_BENCH_ROWS ?? (quick ? 300_000 : 16_000_000));
+  const targets = (process.env.LOADWIRE_BENCH_TARGETS ?? 'embedded,mariadb').split(',');
   const dir = await mkdtemp(join(tmpdir(), 'loadwire-write-bench-'));
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {
@@ -86,51 +86,63 @@ export async function benchWrite(): Promise<void> {
     await s3.client.send(new PutObjectCommand({ Bucket: 'bench', Key: 'data.csv', Body: createReadStream(csv), ContentLength: bytes }));
 
     // (a) embedded target vs sqlite3 .import
-    const sqlite3 = spawnSync('which', ['sqlite3']).status === 0;
-    let reference: Measured | undefined;
-    if (sqlite3) {
-      const db = join(dir, 'reference.sqlite');
-      execFileSync('sqlite3', [db, 'PRAGMA journal_mode=WAL;', SQLITE_DDL]);
-      const t0 = performance.now();
-      execFileSync('sqlite3', [db, '.mode csv', `.import ${csv} t`]);
-      reference = { seconds: (performance.now() - t0) / 1000, rows };
-      console.log(line('sqlite3 .import (local file)', reference, bytes));
-    } else console.log('sqlite3 CLI not found (Debian package: sqlite3): no embedded reference');
-    const warehouse = join(dir, 'warehouse');
-    const target = EmbeddedTarget.open({ directory: warehouse });
-    await target.execute('CREATE DATABASE bench', { database: null });
-    await target.execute(DDL, { database: 'bench' });
-    const embedded = await viaLoader(new EmbeddedBulkWriter({ directory: warehouse }), s3, 'bench', rows);
-    console.log(line('loadwire s3 -> embedded (IMPORT INTO, atomic)', embedded, bytes, reference));
-    await target.close();
-
+    if (targets.includes('embedded')) await benchEmbedded(dir, csv, bytes, rows, s3);
     // (b) mariadbd vs LOAD DATA LOCAL INFILE with the mariadb CLI
-    if (existsSync('/usr/sbin/mariadbd') || spawnSync('which', ['mariadbd']).status === 0) {
-      const maria = await startMariaDb();
-      try {
-        const cli = (sql: string): void => {
-          execFileSync('mariadb', ['--local-infile=1', '-h', maria.host, '-P', String(maria.port), '-u', maria.user, '-e', sql]);
-        };
-        cli(`CREATE DATABASE ref; CREATE TABLE ref.t (id BIGINT NOT NULL, name VARCHAR(32), qty INT, price DOUBLE, created VARCHAR(19)) ENGINE=InnoDB;
-             CREATE DATABASE lw; CREATE TABLE lw.t LIKE ref.t;`);
-        const t0 = performance.now();
-        cli(`LOAD DATA LOCAL INFILE '${csv}' INTO TABLE ref.t FIELDS TERMINATED BY ',' LINES TERMINATED BY '\\n'`);
-        const ref: Measured = { seconds: (performance.now() - t0) / 1000, rows };
-        console.log(line('mariadb CLI LOAD DATA LOCAL INFILE', ref, bytes));
-        const writer = new MySqlBulkWriter({ url: `mysql://root@${maria.host}:${maria.port}/`, connectionLimit: 4 });
-        const m = await viaLoader(writer, s3, 'lw', rows);
-        await writer.close();
-        console.log(line('loadwire s3 -> mariadbd (IMPORT INTO, atomic)', m, bytes, ref));
-      } finally {
-        await maria.stop();
-      }
-    } else console.log('mariadbd not found (Debian package: mariadb-server): no MySQL-target run');
+    if (targets.includes('mariadb')) await benchMariaDb(csv, bytes, rows, s3);
   } finally {
     clearInterval(sampler);
     await s3.stop();
     await rm(dir, { recursive: true, force: true });
   }
   console.log(`peak RSS ${(peakRss / 1e6).toFixed(0)} MB (this process; the decode worker is a thread of it)`);
+}
+
+type BenchS3 = Awaited<ReturnType<typeof startS3>>;
+
+async function benchEmbedded(dir: string, csv: string, bytes: number, rows: number, s3: BenchS3): Promise<void> {
+  // loadwire's table first: its SQLite definition (STRICT, with the CHECK constraints that enforce
+  // MySQL types) is then given to the reference too, so `.import` loads the same schema.
+  const warehouse = join(dir, 'warehouse');
+  const target = EmbeddedTarget.open({ directory: warehouse });
+  await target.execute('CREATE DATABASE bench', { database: null });
+  await target.execute(DDL, { database: 'bench' });
+  const sqlite3 = spawnSync('which', ['sqlite3']).status === 0;
+  let reference: Measured | undefined;
+  if (sqlite3) {
+    const schema = execFileSync('sqlite3', [join(warehouse, 'bench.sqlite'), "SELECT sql || ';' FROM sqlite_master WHERE tbl_name = 't' AND sql IS NOT NULL"], { encoding: 'utf8' });
+    const db = join(dir, 'reference.sqlite');
+    execFileSync('sqlite3', [db, 'PRAGMA journal_mode=WAL;', schema]);
+    const t0 = performance.now();
+    execFileSync('sqlite3', [db, '.mode csv', `.import ${csv} t`]);
+    reference = { seconds: (performance.now() - t0) / 1000, rows };
+    console.log(line('sqlite3 .import (local file, same schema)', reference, bytes));
+  } else console.log('sqlite3 CLI not found (Debian package: sqlite3): no embedded reference');
+  const embedded = await viaLoader(new EmbeddedBulkWriter({ directory: warehouse }), s3, 'bench', rows);
+  console.log(line('loadwire s3 -> embedded (IMPORT INTO, atomic)', embedded, bytes, reference));
+  await target.close();
+}
+
+async function benchMariaDb(csv: string, bytes: number, rows: number, s3: BenchS3): Promise<void> {
+  if (existsSync('/usr/sbin/mariadbd') || spawnSync('which', ['mariadbd']).status === 0) {
+    const maria = await startMariaDb();
+    try {
+      const cli = (sql: string): void => {
+        execFileSync('mariadb', ['--local-infile=1', '-h', maria.host, '-P', String(maria.port), '-u', maria.user, '-e', sql]);
+      };
+      cli(`CREATE DATABASE ref; CREATE TABLE ref.t (id BIGINT NOT NULL, name VARCHAR(32), qty INT, price DOUBLE, created VARCHAR(19)) ENGINE=InnoDB;
+           CREATE DATABASE lw; CREATE TABLE lw.t LIKE ref.t;`);
+      const t0 = performance.now();
+      cli(`LOAD DATA LOCAL INFILE '${csv}' INTO TABLE ref.t FIELDS TERMINATED BY ',' LINES TERMINATED BY '\\n'`);
+      const ref: Measured = { seconds: (performance.now() - t0) / 1000, rows };
+      console.log(line('mariadb CLI LOAD DATA LOCAL INFILE', ref, bytes));
+      const writer = new MySqlBulkWriter({ url: `mysql://root@${maria.host}:${maria.port}/`, connectionLimit: 4 });
+      const m = await viaLoader(writer, s3, 'lw', rows);
+      await writer.close();
+      console.log(line('loadwire s3 -> mariadbd (IMPORT INTO, atomic)', m, bytes, ref));
+    } finally {
+      await maria.stop();
+    }
+  } else console.log('mariadbd not found (Debian package: mariadb-server): no MySQL-target run');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -10,6 +10,7 @@ import { abortError, type ObjectInfo, type Source } from '../sources/source.js';
 import { decodeObject, formatSpecFrom, type DecodeOptions, type FormatSpec } from '../formats/decode.js';
 import { DecodeWorker } from '../formats/worker-decoder.js';
 import { truncateRaw, type RowBatch, type Value } from '../formats/types.js';
+import { FIELD_IN_EXTRA, FIELD_IN_TEXT, FIELD_NULL, TextBatch, type TextBatchData } from '../formats/text-batch.js';
 import type { BulkWriter, LedgerRecord, StagedRows, TaskSession, WriteLane, WritePlan } from '../targets/bulk-writer.js';
 import type { ErrorRow, FileRef, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader, SourceSpec } from './contract.js';
 import { bindFields, planMapping, planSql, type MappingPlan } from './mapping.js';
@@ -26,6 +27,9 @@ export interface LoaderOptions {
 }
 
 const DEFAULT_COMMIT_BYTES = 8 * 1024 * 1024;
+/** Idle decode workers kept warm, and for how long. */
+const MAX_IDLE_WORKERS = 2;
+const WORKER_IDLE_MS = 30_000;
 
 /** TiDB's answer when IMPORT INTO meets a table that already has rows. */
 export function tableNotEmptyError(): SqlError {
@@ -52,13 +56,67 @@ function rawOf(batch: RowBatch, row: number): string {
 class BatchRows implements StagedRows {
   readonly count: number;
   readonly width: number;
+  private readonly text: TextBatchData | null;
   constructor(private readonly batch: RowBatch, private readonly positions: readonly number[], private readonly rows: Int32Array) {
     this.count = rows.length;
     this.width = positions.length;
+    this.text = batch instanceof TextBatch ? batch.data : null;
   }
   value(row: number, field: number): Value {
     const p = this.positions[field]!;
-    return p < 0 ? null : this.batch.value(this.rows[row]!, p);
+    const r = this.rows[row]!;
+    return p < 0 || p >= this.batch.fieldCount(r) ? null : this.batch.value(r, p);
+  }
+  appendValues(from: number, to: number, out: Value[]): void {
+    const d = this.text;
+    const w = this.width;
+    if (d === null) {
+      for (let r = from; r < to; r++) for (let f = 0; f < w; f++) out.push(this.value(r, f));
+      return;
+    }
+    // Text batches: straight from the flat arrays. In the embedded write bench (500 k rows) the
+    // call chain per value (value → batch.value → field) cost more than SQLite's own binding.
+    const { rowEnds, starts, ends, flags, text, extra } = d;
+    const positions = this.positions;
+    for (let i = from; i < to; i++) {
+      const r = this.rows[i]!;
+      const first = r === 0 ? 0 : rowEnds[r - 1]!;
+      const n = rowEnds[r]! - first;
+      for (let f = 0; f < w; f++) {
+        const p = positions[f]!;
+        if (p < 0 || p >= n) {
+          out.push(null);
+          continue;
+        }
+        const k = first + p;
+        const flag = flags[k];
+        out.push(flag === FIELD_NULL ? null : (flag === FIELD_IN_EXTRA ? extra : text).slice(starts[k], ends[k]));
+      }
+    }
+  }
+  delimitedText(separator: string): string | null {
+    const d = this.text;
+    const w = this.width;
+    if (d === null || this.count === 0 || w === 0 || separator.length !== 1) return null;
+    for (let f = 0; f < w; f++) if (this.positions[f] !== f) return null;
+    const { rowEnds, starts, ends, flags, text } = d;
+    const sep = separator.charCodeAt(0);
+    const r0 = this.rows[0]!;
+    const firstField = r0 === 0 ? 0 : rowEnds[r0 - 1]!;
+    let k = firstField;
+    for (let i = 0; i < this.count; i++) {
+      const r = this.rows[i]!;
+      if (r !== r0 + i || rowEnds[r]! - k !== w) return null;
+      for (let f = 0; f < w; f++, k++) {
+        if (flags[k] !== FIELD_IN_TEXT) return null;
+        const end = ends[k]!;
+        const last = f === w - 1;
+        if (last && i === this.count - 1) break;
+        // The next field (or the next row) must start right after one separator (or one '\n').
+        if (starts[k + 1] !== end + 1 || text.charCodeAt(end) !== (last ? 10 : sep)) return null;
+      }
+    }
+    return `${text.slice(starts[firstField], ends[k])}\n`;
   }
   line(row: number): number {
     return this.batch.line(this.rows[row]!);
@@ -94,6 +152,8 @@ export class PipelineLoader implements Loader {
   private readonly sources: SourceConfig;
   private readonly inWorker: boolean;
   private readonly commitBytes: number;
+  private readonly idle: DecodeWorker[] = [];
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(options: LoaderOptions) {
     this.writer = options.writer;
@@ -102,7 +162,38 @@ export class PipelineLoader implements Loader {
     this.commitBytes = options.commitBytes ?? DEFAULT_COMMIT_BYTES;
   }
 
+  /**
+   * A decode worker, warm when one is idle. Starting one costs ≈ 0.4–0.5 s here (loading the S3
+   * client in a fresh thread: the first batch of the 500 k-row write bench arrived after 499 ms),
+   * which is a fifth of a 1 M-row import; so workers outlive their load for a while.
+   */
+  private takeWorker(): DecodeWorker {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    return this.idle.pop() ?? new DecodeWorker();
+  }
+
+  private async giveWorker(worker: DecodeWorker, reusable: boolean): Promise<void> {
+    if (!reusable || this.idle.length >= MAX_IDLE_WORKERS) {
+      await worker.close();
+      return;
+    }
+    this.idle.push(worker);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      for (const w of this.idle.splice(0)) void w.close().catch(() => undefined);
+    }, WORKER_IDLE_MS);
+    this.idleTimer.unref();
+  }
+
+  /** Starts a decode worker ahead of the load that usually follows a listing. */
+  private warmWorker(): void {
+    if (this.inWorker && this.idle.length === 0) void this.giveWorker(new DecodeWorker(), true);
+  }
+
   async listFiles(source: SourceSpec, options: { startAfter?: string; maxFiles?: number; maxBytes?: number; signal: AbortSignal }): Promise<FileRef[]> {
+    this.warmWorker();
     const src = createSource(source.uri, source.properties, this.sources);
     const out: FileRef[] = [];
     let bytes = 0;
@@ -205,7 +296,8 @@ export class PipelineLoader implements Loader {
     const ctx: LaneContext = { request, plan, writePlan, spec, source, totals, throttle, signal: abort.signal };
     const runLane = async (): Promise<void> => {
       const lane = await session.lane(writePlan);
-      const worker = this.inWorker ? new DecodeWorker() : null;
+      const worker = this.inWorker ? this.takeWorker() : null;
+      let reusable = true;
       const src = worker ? null : createSource(source.uri, source.properties, this.sources);
       try {
         while (failed === null && !abort.signal.aborted) {
@@ -214,13 +306,14 @@ export class PipelineLoader implements Loader {
           await this.loadFile(ctx, lane, file, resumeAt.get(file.uri) ?? null, worker, src);
         }
       } catch (e) {
+        reusable = false;
         failed ??= e;
         abort.abort(e);
         await lane.rollback();
       } finally {
         await lane.close();
         src?.close();
-        await worker?.close();
+        if (worker) await this.giveWorker(worker, reusable && !abort.signal.aborted);
       }
     };
     try {
@@ -250,6 +343,7 @@ export class PipelineLoader implements Loader {
     let unit = newUnit(resume?.endOffset ?? 0, resume?.endLine ?? 1);
     let header: readonly string[] | null = resume?.header ?? null;
     let positions: number[] | null = null;
+    const allPositional = ctx.plan.fields.length > 0 && ctx.plan.fields.every((k) => k.kind === 'position');
     const commit = async (done: boolean): Promise<void> => {
       if (request.atomicity === 'batch' && ratioExceeded(addUnit(totals, unit, true), request.maxFilterRatio)) {
         totals.firstError ??= unit.firstError;
@@ -269,19 +363,20 @@ export class PipelineLoader implements Loader {
       if (ctx.signal.aborted) break;
       if (batch.columns && header === null) header = batch.columns;
       positions ??= bindFields(ctx.plan.fields, header);
-      const needed = positions.reduce((m, p) => Math.max(m, p + 1), 0);
-      const keep: number[] = [];
+      const needed = allPositional ? positions.reduce((m, p) => Math.max(m, p + 1), 0) : 0;
+      const keep = new Int32Array(batch.length);
+      let kept = 0;
       for (let r = 0; r < batch.length; r++) {
-        if (ctx.plan.fields.length > 0 && ctx.plan.fields.every((k) => k.kind === 'position') && batch.fieldCount(r) < needed) {
+        if (batch.fieldCount(r) < needed) {
           unit.error({ file: file.uri, line: batch.line(r), reason: `Row ${batch.line(r)} doesn't contain data for all columns`, raw: rawOf(batch, r) });
-        } else keep.push(r);
+        } else keep[kept++] = r;
       }
       for (const e of batch.errors) unit.error({ file: e.file, line: e.line, reason: e.reason, raw: e.raw });
-      const rows = new BatchRows(batch, positions, Int32Array.from(keep));
+      const rows = new BatchRows(batch, positions, kept === keep.length ? keep : keep.subarray(0, kept));
       const outcome = await lane.write(rows, ctx.signal);
       if (ctx.signal.aborted) break;
       for (const e of outcome.errors) unit.error({ file: file.uri, line: rows.line(e.row), reason: e.reason, raw: rows.raw(e.row) }, true);
-      unit.scanned += keep.length;
+      unit.scanned += kept;
       unit.loaded += outcome.loaded;
       unit.bytes += batch.end.offset - unit.endOffset;
       unit.endOffset = batch.end.offset;

@@ -41,6 +41,17 @@ export interface StagedRows {
   readonly count: number;
   readonly width: number;
   value(row: number, field: number): Value;
+  /**
+   * Appends the values of rows [from, to), row by row, to `out`: the writers' hot path, one tight
+   * loop over the batch instead of a call chain per value.
+   */
+  appendValues(from: number, to: number, out: Value[]): void;
+  /**
+   * The rows as one text of `separator`-delimited fields and '\n'-ended lines, when the source's
+   * own text is exactly that (no quoting, no NULL, no unescaping, every row whole and in order);
+   * else null. Lets a writer pass CSV lines through without rebuilding them.
+   */
+  delimitedText(separator: string): string | null;
   /** The row's line in its file, for error rows. */
   line(row: number): number;
   /** The row as written in the file (or a faithful rendering), for error rows. */

@@ -389,10 +389,14 @@ class EmbeddedLane implements WriteLane {
   private bind(rows: StagedRows, from: number, to: number): unknown[] {
     const p = this.params;
     p.length = 0;
-    const w = rows.width;
-    for (let r = from; r < to; r++) {
-      for (let f = 0; f < w; f++) p.push(bindable(rows.value(r, f)));
-      if (w === 0) p.push(null);
+    if (rows.width === 0) {
+      for (let r = from; r < to; r++) p.push(null);
+      return p;
+    }
+    rows.appendValues(from, to, p as Value[]);
+    for (let i = 0; i < p.length; i++) {
+      const v = p[i];
+      if (typeof v === 'boolean' || (typeof v === 'object' && v !== null)) p[i] = bindable(v as Value);
     }
     return p;
   }

@@ -7,6 +7,10 @@
 // LOAD DATA LOCAL turns data errors into warnings (the server cannot stop the upload), so a batch
 // that warns is rolled back to its savepoint and written row by row with strict INSERTs, which
 // finds the error rows with MySQL's own messages.
+// Publishing a one-shot task into an empty table renames the shadow into place instead of copying
+// it: the copy (INSERT ... SELECT) re-wrote every row a second time, about half of the task's time
+// in the write bench (300 k rows: loadwire 65 k rows/s vs the CLI's 178 k before this change;
+// with the rename, plain column lists and passed-through lines, 1 M rows: 174 k vs the CLI's 231 k).
 
 import { Readable } from 'node:stream';
 import mysql, { type Pool, type PoolConnection, type ResultSetHeader } from 'mysql2/promise';
@@ -26,6 +30,19 @@ export interface MySqlBulkWriterOptions {
 }
 
 const STAGE_TABLE = '__loadwire_stage';
+/** Where a renamed-away target table waits to be dropped. */
+const RETIRED_PREFIX = '__loadwire_retired_';
+/**
+ * Ledger states of a rename publish in flight: recorded (committed) before the RENAME, which is
+ * DDL and cannot share a transaction with the ledger; the RENAME is the commit point, and
+ * `resolvePublishing` finishes or redoes it after a crash (shadow still there → rename not done).
+ */
+const PUBLISH_APPEND = 'publish-append';
+const PUBLISH_REPLACE = 'publish-replace';
+
+function retiredName(jobId: string, table: string): string {
+  return `${RETIRED_PREFIX}${shadowName(jobId, table).slice(SHADOW_PREFIX.length)}`;
+}
 
 function q(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
@@ -126,11 +143,43 @@ export class MySqlBulkWriter implements BulkWriter {
     return { database, name: table, columns, indexes: [], comment: '', tableType: 'BASE TABLE', createTime: '' };
   }
 
+  /** Finishes rename publishes a crash interrupted, in `database` (all of them for a job, or one task). */
+  async resolvePublishing(c: PoolConnection, database: string, jobId: string, taskId?: string): Promise<void> {
+    const db = q(database);
+    const ledger = `${db}.${q(LEDGER_TABLE)}`;
+    const [pending] = await c.query(
+      `SELECT DISTINCT task_id, table_name, state FROM ${ledger} WHERE job_id = ? AND state IN (?, ?)${taskId === undefined ? '' : ' AND task_id = ?'}`,
+      [jobId, PUBLISH_APPEND, PUBLISH_REPLACE, ...(taskId === undefined ? [] : [taskId])],
+    );
+    for (const p of pending as Row[]) {
+      const table = String(p.table_name);
+      const shadow = shadowName(jobId, table);
+      const retired = retiredName(jobId, table);
+      const exists = async (name: string): Promise<boolean> => {
+        const [found] = await c.query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [database, name]);
+        return (found as Row[]).length > 0;
+      };
+      // The shadow still there: the RENAME did not happen (it is atomic), so do it now.
+      if (await exists(shadow)) {
+        await c.query(`DROP TABLE IF EXISTS ${db}.${q(retired)}`);
+        await c.query(`RENAME TABLE ${db}.${q(table)} TO ${db}.${q(retired)}, ${db}.${q(shadow)} TO ${db}.${q(table)}`);
+      }
+      if (await exists(retired)) {
+        // Appending: rows another writer put into the table between the emptiness check and the
+        // rename are in the retired table; they are the table's too.
+        if (p.state === PUBLISH_APPEND) await c.query(`INSERT INTO ${db}.${q(table)} SELECT * FROM ${db}.${q(retired)}`);
+        await c.query(`DROP TABLE ${db}.${q(retired)}`);
+      }
+      await c.query(`UPDATE ${ledger} SET state = 'committed', committed_at = NOW() WHERE job_id = ? AND task_id = ? AND state = ?`, [jobId, String(p.task_id), String(p.state)]);
+    }
+  }
+
   async openTask(spec: TaskSpec): Promise<TaskSession> {
     const c = await this.connection();
     try {
       const def = await this.tableDef(c, spec.database, spec.table);
       await c.query(LEDGER_DDL(def.database));
+      await this.resolvePublishing(c, def.database, spec.jobId, spec.taskId);
       return new MySqlTaskSession(this, c, def, spec);
     } catch (e) {
       c.release();
@@ -144,6 +193,7 @@ export class MySqlBulkWriter implements BulkWriter {
       const [schemas] = await c.query('SELECT TABLE_SCHEMA AS db FROM information_schema.TABLES WHERE TABLE_NAME = ? ORDER BY 1', [LEDGER_TABLE]);
       const out: LedgerRecord[] = [];
       for (const s of schemas as Row[]) {
+        await this.resolvePublishing(c, String(s.db), jobId);
         const [rows] = await c.query(`SELECT * FROM ${q(String(s.db))}.${q(LEDGER_TABLE)} WHERE job_id = ? AND state = 'committed' ORDER BY seq`, [jobId]);
         out.push(...(rows as Row[]).map(recordOf));
       }
@@ -158,8 +208,10 @@ export class MySqlBulkWriter implements BulkWriter {
   async discard(jobId: string, database: string, table: string): Promise<void> {
     const c = await this.connection();
     try {
-      await c.query(`DROP TABLE IF EXISTS ${q(database)}.${q(shadowName(jobId, table))}`);
       const [exists] = await c.query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [database, LEDGER_TABLE]);
+      // A publish that passed its commit point is finished, not discarded.
+      if ((exists as Row[]).length > 0) await this.resolvePublishing(c, database, jobId);
+      await c.query(`DROP TABLE IF EXISTS ${q(database)}.${q(shadowName(jobId, table))}`);
       if ((exists as Row[]).length > 0) await c.query(`DELETE FROM ${q(database)}.${q(LEDGER_TABLE)} WHERE job_id = ? AND table_name = ? AND state = 'staged'`, [jobId, table]);
     } catch (e) {
       throw fail(e, this.where);
@@ -225,6 +277,10 @@ class MySqlTaskSession implements TaskSession {
   async publish(mode: 'append' | 'overwrite', check: { expectedRows: number; checksum: 'required' | 'optional' | 'off' }): Promise<void> {
     const shadow = this.shadow;
     if (shadow === null) throw new Error('publish without a shadow table');
+    if (await this.renamable(mode)) {
+      await this.publishByRename(shadow, mode, check);
+      return;
+    }
     const t = `${this.db}.${q(this.def.name)}`;
     const cols = this.def.columns.map((c) => q(c.name)).join(', ');
     try {
@@ -244,6 +300,43 @@ class MySqlTaskSession implements TaskSession {
     }
     // The shadow is empty of meaning once published; a crash before this DROP leaves it for discard().
     await this.c.query(`DROP TABLE IF EXISTS ${this.db}.${q(shadow)}`);
+    this.shadow = null;
+  }
+
+  /**
+   * The shadow may replace the table when the table is empty (or being overwritten) and nothing
+   * would notice the swap: no triggers (they move with a renamed table) and no foreign keys
+   * (CREATE TABLE ... LIKE copies none, and a child's key would follow the renamed parent).
+   */
+  private async renamable(mode: 'append' | 'overwrite'): Promise<boolean> {
+    const [triggers] = await this.c.query('SELECT 1 FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ? LIMIT 1', [this.def.database, this.def.name]);
+    if ((triggers as Row[]).length > 0) return false;
+    const [keys] = await this.c.query(
+      'SELECT 1 FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE (CONSTRAINT_SCHEMA = ? AND TABLE_NAME = ?) OR (UNIQUE_CONSTRAINT_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?) LIMIT 1',
+      [this.def.database, this.def.name, this.def.database, this.def.name],
+    );
+    if ((keys as Row[]).length > 0) return false;
+    if (mode === 'overwrite') return true;
+    const [rows] = await this.c.query(`SELECT 1 FROM ${this.db}.${q(this.def.name)} LIMIT 1`);
+    return (rows as Row[]).length === 0;
+  }
+
+  private async publishByRename(shadow: string, mode: 'append' | 'overwrite', check: { expectedRows: number; checksum: 'required' | 'optional' | 'off' }): Promise<void> {
+    try {
+      if (check.checksum !== 'off') {
+        const [rows] = await this.c.query(`SELECT COUNT(*) AS n FROM ${this.db}.${q(shadow)}`);
+        const landed = Number((rows as Row[])[0]?.n ?? 0);
+        if (landed !== check.expectedRows && check.checksum === 'required') {
+          throw new SqlError('ER_CHECKSUM_MISMATCH', `checksum mismatched remote vs local => (total_kvs: ${landed} vs ${check.expectedRows})`);
+        }
+      }
+      // Decided: from here a restart finishes the publish (resolvePublishing) rather than undoing it.
+      await this.c.query(`UPDATE ${this.ledger} SET state = ? WHERE job_id = ? AND task_id = ? AND state = 'staged'`,
+        [mode === 'append' ? PUBLISH_APPEND : PUBLISH_REPLACE, this.spec.jobId, this.spec.taskId]);
+      await this.writer.resolvePublishing(this.c, this.def.database, this.spec.jobId, this.spec.taskId);
+    } catch (e) {
+      throw fail(e, this.writer.describe());
+    }
     this.shadow = null;
   }
 
@@ -267,6 +360,8 @@ class MySqlTaskSession implements TaskSession {
   }
 
   async dropShadow(): Promise<void> {
+    // A rename publish past its commit point is finished, never dropped.
+    await this.writer.resolvePublishing(this.c, this.def.database, this.spec.jobId, this.spec.taskId);
     const name = shadowName(this.spec.jobId, this.def.name);
     await this.c.query(`DROP TABLE IF EXISTS ${this.db}.${q(name)}`);
     await this.c.query(`DELETE FROM ${this.ledger} WHERE job_id = ? AND task_id = ? AND state = 'staged'`, [this.spec.jobId, this.spec.taskId]);
@@ -283,6 +378,8 @@ class MySqlLane implements WriteLane {
   private open = false;
   private staged = false;
   private readonly load: string;
+  /** LOAD DATA of the source's own comma-separated lines, for direct mappings; else null. */
+  private readonly loadRaw: string | null;
   private readonly one: string;
   private readonly into: string;
 
@@ -291,7 +388,16 @@ class MySqlLane implements WriteLane {
     const vars = Array.from({ length: plan.width }, (_, i) => `@__f${i}`);
     const asVars = (sql: string): string => sql.replace(/(`?)\b__f(\d+)\b\1/g, '@__f$2');
     const fmt = "CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'";
-    if (plan.where === null) {
+    // Every column just its field, in order: a plain column list, no @vars and SET to evaluate.
+    const direct = plan.width > 0 && plan.where === null && plan.columns.length === plan.width && plan.exprs.every((e, i) => new RegExp(`^\`?__f${i}\`?$`).test(e));
+    this.loadRaw = null;
+    if (direct) {
+      const cols = plan.columns.map(q).join(', ');
+      this.load = `LOAD DATA LOCAL INFILE 'loadwire' INTO TABLE ${this.into} ${fmt} (${cols})`;
+      // The file's lines as they are: without escapes or quotes to interpret (the rows qualify
+      // only when they hold none, see StagedRows.delimitedText), nothing needs rebuilding.
+      this.loadRaw = `LOAD DATA LOCAL INFILE 'loadwire' INTO TABLE ${this.into} CHARACTER SET utf8mb4 FIELDS TERMINATED BY ',' ESCAPED BY '' LINES TERMINATED BY '\n' (${cols})`;
+    } else if (plan.where === null) {
       const set = plan.columns.map((col, i) => `${q(col)} = ${asVars(plan.exprs[i] ?? 'NULL')}`).join(', ');
       this.load = `LOAD DATA LOCAL INFILE 'loadwire' INTO TABLE ${this.into} ${fmt} (${vars.join(', ')})${set ? ` SET ${set}` : ''}`;
     } else {
@@ -316,15 +422,20 @@ class MySqlLane implements WriteLane {
   }
 
   private text(rows: StagedRows): Buffer {
-    const parts: string[] = [];
+    const values: Value[] = [];
+    rows.appendValues(0, rows.count, values);
     const w = rows.width;
-    const fields = new Array<string>(w);
-    for (let r = 0; r < rows.count; r++) {
-      for (let f = 0; f < w; f++) fields[f] = field(rows.value(r, f));
-      parts.push(fields.join('\t'));
-    }
-    parts.push('');
-    return Buffer.from(parts.join('\n'), 'utf8');
+    if (w === 0) return Buffer.from('\n'.repeat(rows.count), 'utf8');
+    let out = '';
+    for (let i = 0; i < values.length; i++) out += field(values[i]!) + ((i + 1) % w === 0 ? '\n' : '\t');
+    return Buffer.from(out, 'utf8');
+  }
+
+  /** The statement and its body for a batch: the source's lines when they can pass through. */
+  private body(rows: StagedRows): { sql: string; body: Buffer } {
+    const raw = this.loadRaw === null ? null : rows.delimitedText(',');
+    if (raw !== null && this.loadRaw !== null) return { sql: this.loadRaw, body: Buffer.from(raw, 'utf8') };
+    return { sql: this.load, body: this.text(rows) };
   }
 
   async write(rows: StagedRows, signal: AbortSignal): Promise<WriteOutcome> {
@@ -332,8 +443,8 @@ class MySqlLane implements WriteLane {
     try {
       await this.begin();
       await this.c.query('SAVEPOINT batch');
-      const body = this.text(rows);
-      const [res] = await this.c.query({ sql: this.load, infileStreamFactory: () => Readable.from([body]) });
+      const { sql, body } = this.body(rows);
+      const [res] = await this.c.query({ sql, infileStreamFactory: () => Readable.from([body]) });
       const header = res as ResultSetHeader;
       let loaded = header.affectedRows;
       let clean = header.warningStatus === 0;

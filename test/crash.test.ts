@@ -1,0 +1,222 @@
+// Issue 5's crash test: the built daemon (dist/cli.js) runs as a child process against s3rver and
+// the embedded target, and is killed with SIGKILL at random points during one-shot imports
+// (IMPORT INTO ... WITH DETACHED) and streaming batches (CREATE JOB ... ON STREAMING, files added
+// over time). After each restart on the same data directory the job resumes; once it is done the
+// table must hold exactly the source rows: count, distinct ids and sums.
+// Kill points come from a seeded PRNG so a failure replays: LOADWIRE_CRASH_SEED=n; more points
+// with LOADWIRE_CRASH_KILLS=n (default 50, split between the two job kinds). Needs `npm run build`.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startS3, type S3Instance } from './harness/s3.js';
+
+const CLI = join(import.meta.dirname, '..', 'dist', 'cli.js');
+const KILLS = Number(process.env.LOADWIRE_CRASH_KILLS ?? 50);
+const SEED = Number(process.env.LOADWIRE_CRASH_SEED ?? 20_251_122);
+const FILES = 4;
+const ROWS_PER_FILE = 5_000;
+const BUCKET = 'crash';
+
+/** mulberry32: small, seedable, good enough to spread kill points. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function csv(file: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < ROWS_PER_FILE; i++) {
+    const id = file * ROWS_PER_FILE + i + 1;
+    lines.push(`${id},${(id * 7919) % 1000}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** What the first `files` files hold: count, sum of ids, sum of values. */
+function expected(files: number): { n: number; ids: number; sumId: number; sumV: number } {
+  let sumId = 0;
+  let sumV = 0;
+  const n = files * ROWS_PER_FILE;
+  for (let id = 1; id <= n; id++) {
+    sumId += id;
+    sumV += (id * 7919) % 1000;
+  }
+  return { n, ids: n, sumId, sumV };
+}
+
+interface Child {
+  readonly port: number;
+  readonly process: ChildProcess;
+  readonly exited: Promise<void>;
+}
+
+async function startDaemon(dataDir: string): Promise<Child> {
+  const child = spawn(process.execPath, [CLI, '--port', '0', '--data-dir', dataDir, '--http-port=-1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const logs: string[] = [];
+  child.stderr.on('data', (d: Buffer) => logs.push(d.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no 'listening' log line: ${logs.join('\n')}`)), 20_000);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      logs.push(line);
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg === 'loadwire is listening' && entry.port) {
+          clearTimeout(timer);
+          resolve(entry.port);
+        }
+      } catch {
+        // not a log line
+      }
+    });
+    void exited.then(() => reject(new Error(`daemon exited: ${logs.join('\n')}`)));
+  });
+  return { port, process: child, exited };
+}
+
+async function kill(child: Child): Promise<void> {
+  child.process.kill('SIGKILL');
+  await child.exited;
+}
+
+type Conn = mysql.Connection;
+type Row = Record<string, unknown>;
+
+async function connect(port: number): Promise<Conn> {
+  return mysql.createConnection({ host: '127.0.0.1', port, user: 'root', database: 'crash', dateStrings: true });
+}
+
+async function rows(c: Conn, sql: string): Promise<Row[]> {
+  const [r] = await c.query(sql);
+  return r as Row[];
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function contents(c: Conn, table: string): Promise<{ n: number; ids: number; sumId: number; sumV: number }> {
+  const [r] = await rows(c, `SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids, COALESCE(SUM(id), 0) AS sumId, COALESCE(SUM(v), 0) AS sumV FROM ${table}`);
+  return { n: Number(r?.n), ids: Number(r?.ids), sumId: Number(r?.sumId), sumV: Number(r?.sumV) };
+}
+
+describe('crash: SIGKILL at random points, then exactly the source rows', () => {
+  beforeAll(() => {
+    // `npm test` builds first; a missing build is a failure, never a silent skip.
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does)`);
+  });
+  let s3: S3Instance;
+  let dataDir: string;
+  let daemon: Child | null = null;
+  const random = prng(SEED);
+
+  const s3Uri = (prefix: string): string =>
+    `s3://${BUCKET}/${prefix}/*.csv?endpoint=${encodeURIComponent(s3.endpoint)}&access-key=${s3.accessKey}&secret-access-key=${s3.secretKey}&force-path-style=true`;
+  const put = async (key: string, body: string): Promise<void> => {
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+  };
+  const restart = async (): Promise<Conn> => {
+    if (daemon) await kill(daemon);
+    daemon = await startDaemon(dataDir);
+    return connect(daemon.port);
+  };
+
+  beforeAll(async () => {
+    s3 = await startS3();
+    await s3.createBucket(BUCKET);
+    for (let f = 0; f < FILES; f++) await put(`oneshot/${f}.csv`, csv(f));
+    dataDir = await mkdtemp(join(tmpdir(), 'loadwire-crash-'));
+    daemon = await startDaemon(dataDir);
+    const c = await mysql.createConnection({ host: '127.0.0.1', port: daemon.port, user: 'root' });
+    await c.query('CREATE DATABASE crash');
+    await c.end();
+  }, 60_000);
+
+  afterAll(async () => {
+    if (daemon) await kill(daemon);
+    await s3?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it(`IMPORT INTO ... WITH DETACHED survives ${Math.ceil(KILLS / 2)} kills (seed ${SEED})`, async () => {
+    let kills = 0;
+    let job = 0;
+    let c = await connect(daemon!.port);
+    while (kills < Math.ceil(KILLS / 2)) {
+      const table = `t${job++}`;
+      await c.query(`CREATE TABLE ${table} (id BIGINT NOT NULL, v INT)`);
+      const [started] = await rows(c, `IMPORT INTO ${table} FROM '${s3Uri('oneshot')}' WITH DETACHED, thread=2`);
+      const jobId = String(started?.Job_ID);
+      // A few kills per job, each after a random part of a typical run (≈ 1 s here).
+      const perJob = 1 + Math.floor(random() * 3);
+      for (let k = 0; k < perJob && kills < Math.ceil(KILLS / 2); k++) {
+        await new Promise((r) => setTimeout(r, Math.floor(random() * 1200)));
+        await c.end().catch(() => undefined);
+        c = await restart();
+        kills++;
+      }
+      const status = await until(`import job ${jobId}`, async () => {
+        const [r] = await rows(c, `SHOW IMPORT JOB ${jobId}`);
+        return r?.Status === 'finished' || r?.Status === 'failed' || r?.Status === 'cancelled' ? r : undefined;
+      });
+      expect(status, `job ${jobId} (seed ${SEED})`).toMatchObject({ Status: 'finished' });
+      expect(await contents(c, table), `${table} after ${perJob} kills (seed ${SEED})`).toEqual(expected(FILES));
+      expect(await rows(c, `SHOW TABLES LIKE '%loadwire%'`)).toEqual([]);
+    }
+    await c.end();
+  }, 240_000);
+
+  it(`CREATE JOB ... ON STREAMING survives ${Math.floor(KILLS / 2)} kills while files arrive (seed ${SEED})`, async () => {
+    let kills = 0;
+    let job = 0;
+    let c = await connect(daemon!.port);
+    while (kills < Math.floor(KILLS / 2)) {
+      const name = `s${job++}`;
+      const prefix = `stream-${name}`;
+      await c.query(`CREATE TABLE ${name} (id BIGINT NOT NULL, v INT)`);
+      await put(`${prefix}/0.csv`, csv(0));
+      const source = `S3("uri" = "s3://${BUCKET}/${prefix}/*.csv", "format" = "csv", "s3.endpoint" = "${s3.endpoint}", "s3.access_key" = "${s3.accessKey}", "s3.secret_key" = "${s3.secretKey}")`;
+      await c.query(`CREATE JOB ${name} ON STREAMING PROPERTIES ("s3.max_batch_files" = "1", "max_interval" = "1") DO INSERT INTO crash.${name} SELECT * FROM ${source}`);
+      // Files keep arriving between kills; each kill lands somewhere in a batch or between batches.
+      for (let f = 1; f < FILES && kills < Math.floor(KILLS / 2); f++) {
+        await new Promise((r) => setTimeout(r, Math.floor(random() * 1000)));
+        await put(`${prefix}/${f}.csv`, csv(f));
+        await new Promise((r) => setTimeout(r, Math.floor(random() * 600)));
+        await c.end().catch(() => undefined);
+        c = await restart();
+        kills++;
+      }
+      // Whatever files were added by now must all land, once each.
+      const want = expected(await filesUnder(prefix));
+      await until(`${name} to hold ${want.n} rows`, async () => ((await contents(c, name)).n >= want.n ? true : undefined));
+      expect(await contents(c, name), `${name} (seed ${SEED})`).toEqual(want);
+      await c.query(`DROP JOB where jobName = ${name}`);
+    }
+    await c.end();
+  }, 240_000);
+
+  /** How many data files were uploaded under a prefix (the test put them, so it knows). */
+  async function filesUnder(prefix: string): Promise<number> {
+    const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${prefix}/` }));
+    return (listed.Contents ?? []).filter((o) => o.Key?.endsWith('.csv')).length;
+  }
+});
