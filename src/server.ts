@@ -63,7 +63,7 @@ export async function startDaemon(config: Config, logger: Logger, dependencies: 
   });
   const catalogStatements: CatalogStatements = catalog ?? new PassthroughCatalog(target);
   const loader = dependencies.loader ?? createLoader({ writer, sources: { importDir: config.importDir } });
-  const jobs = startJobService({ dataDir: config.dataDir, loader, logger: logger.child({ room: 'jobs' }) });
+  const jobs = startJobService({ dataDir: config.dataDir, loader, logger: logger.child({ room: 'jobs' }), metrics });
   const handler = new SessionFactory(users, {
     globals,
     metrics,

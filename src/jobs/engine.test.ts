@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LoadMetrics } from '../ops/metrics.js';
 import type { QueryResult } from '../protocol/handler.js';
 import { parseStatement } from '../sql/index.js';
 import type { SessionContext } from '../session/session.js';
@@ -71,8 +74,8 @@ describe('JobEngine', () => {
   let jobs: EngineJobStatements;
   const never = new AbortController().signal;
 
-  function start(limits: Partial<JobLimits> = {}): void {
-    engine = new JobEngine({ store, loader, clock, limits });
+  function start(limits: Partial<JobLimits> = {}, extra: Pick<ConstructorParameters<typeof JobEngine>[0], 'logger' | 'metrics'> = {}): void {
+    engine = new JobEngine({ store, loader, clock, limits, ...extra });
     engine.start();
     jobs = new EngineJobStatements(engine);
   }
@@ -88,6 +91,40 @@ describe('JobEngine', () => {
     await engine.stop();
     store.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('logs one line per state change with the job id and never the statement, and reports to LoadMetrics', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split('\n')) if (l !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
+        done();
+      },
+    });
+    const events: unknown[][] = [];
+    const metrics: LoadMetrics = {
+      jobStateChanged: (from, to) => events.push(['state', from, to]),
+      loaded: (r, b, f) => events.push(['loaded', r, b, f]),
+      taskFinished: (_s, outcome) => events.push(['task', outcome]),
+      sourceError: () => undefined,
+      targetError: () => undefined,
+    };
+    loader.addFiles('in/a.csv');
+    start({}, { logger: pino({ level: 'info' }, sink), metrics });
+    const id = String(rows(await run(`SUBMIT JOB INSERT INTO t SELECT * FROM ${S3}`))[0]?.[0]);
+    await clock.advance(10);
+    expect(col(await run(`SHOW JOB STATUS WHERE job_id = '${id}'`), 'status')).toEqual(['SUCCEEDED']);
+    const changes = lines.filter((l) => l.msg === 'job state changed');
+    expect(changes.map((l) => [l.from, l.to])).toEqual([[null, 'PENDING'], ['PENDING', 'RUNNING'], ['RUNNING', 'FINISHED']]);
+    expect(changes.every((l) => l.jobId === Number(id.slice(-20)))).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain('SECRET');
+    expect(events).toEqual([
+      ['state', null, 'PENDING'],
+      ['state', 'PENDING', 'RUNNING'],
+      ['state', 'RUNNING', 'FINISHED'],
+      ['task', 'succeeded'],
+      ['loaded', 10, 100, 1],
+    ]);
   });
 
   it('runs SUBMIT JOBs by priority, FIFO within a priority, under the concurrency limit', async () => {

@@ -5,6 +5,7 @@
 
 import type { Logger } from 'pino';
 import type { FileRef, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader } from '../load/contract.js';
+import type { LoadMetrics } from '../ops/metrics.js';
 import { SqlError, isSqlError } from '../protocol/sql-error.js';
 import { JobAbort, abortReasonOf, messageOf, queueFullError, type AbortReason } from './errors.js';
 import { jobSpec, streamingSettings, type JobSpec } from './job-spec.js';
@@ -12,7 +13,8 @@ import { DEFAULT_LIMITS, type JobLimits } from './limits.js';
 import type { Job, JobProgress, Task } from './model.js';
 import type { NewJob } from './store/insert-job.js';
 import type { JobStore } from './store/job-store.js';
-import { isTerminal } from './states.js';
+import { isTerminal, type JobState } from './states.js';
+import type { TransitionFields, TransitionGuard } from './store/transition-job.js';
 
 export interface Clock {
   now(): number;
@@ -37,6 +39,7 @@ export interface JobEngineOptions {
   readonly limits?: Partial<JobLimits>;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  readonly metrics?: LoadMetrics;
 }
 
 interface RunningJob {
@@ -58,6 +61,7 @@ export class JobEngine {
   private readonly loader: Loader;
   private readonly clock: Clock;
   private readonly logger: Logger | undefined;
+  private readonly metrics: LoadMetrics | undefined;
   private readonly running = new Map<number, RunningJob>();
   /** RUNNING streaming jobs between batches: when to poll the source next. */
   private readonly pollAt = new Map<number, number>();
@@ -79,6 +83,7 @@ export class JobEngine {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
+    this.metrics = options.metrics;
   }
 
   // --- lifecycle -------------------------------------------------------------------------------
@@ -87,6 +92,9 @@ export class JobEngine {
   start(): void {
     if (this.started) return;
     this.started = true;
+    if (this.metrics !== undefined) {
+      for (const [state, n] of this.store.countJobsByState()) for (let i = 0; i < n; i++) this.metrics.jobStateChanged(null, state);
+    }
     const now = this.clock.now();
     for (const job of this.store.listJobsInStates(['RUNNING', 'PAUSED'])) {
       if (job.kind === 'streaming') {
@@ -94,7 +102,7 @@ export class JobEngine {
         else if (!job.pausedByUser) this.resumeAt.set(job.id, job.resumeAt ?? now);
       } else if (job.state === 'RUNNING') {
         // Back to the queue; its runner reconciles the RUNNING task with the ledger first.
-        this.store.transition(job.id, 'PENDING', now, {}, { from: ['RUNNING'] });
+        this.transition(job.id, 'PENDING', now, {}, { from: ['RUNNING'] });
       }
     }
     this.sweep();
@@ -131,6 +139,7 @@ export class JobEngine {
       throw queueFullError(this.limits.desiredMaxWaitingJobs);
     }
     const id = this.store.insertJob({ ...job, now: this.clock.now() });
+    this.stateChanged(id, null, 'PENDING', { kind: job.kind, ...(job.name === null ? {} : { name: job.name }), ...(job.label === null ? {} : { label: job.label }) });
     // The job as submitted (PENDING), which is what SUBMIT JOB and IMPORT INTO ... DETACHED report.
     const created = this.store.findJob(id);
     if (created === null) throw new Error(`job ${id} vanished after insert`);
@@ -150,11 +159,11 @@ export class JobEngine {
     const now = this.clock.now();
     const current = this.store.findJob(job.id);
     if (current !== null && !isTerminal(current.state)) {
-      this.store.transition(job.id, 'CANCELLED', now, { finishedAt: now, resumeAt: null });
+      this.transition(job.id, 'CANCELLED', now, { finishedAt: now, resumeAt: null });
       if (current.kind !== 'streaming' && current.startedAt !== null) await this.discard(current);
     } else if (current !== null && !(run !== undefined && current.state === 'CANCELLED')) {
       // Let the transition error name the state (the job finished before the abort landed).
-      this.store.transition(job.id, 'CANCELLED', now, { finishedAt: now });
+      this.transition(job.id, 'CANCELLED', now, { finishedAt: now });
     }
     this.pollAt.delete(job.id);
     this.resumeAt.delete(job.id);
@@ -167,7 +176,7 @@ export class JobEngine {
   async pause(job: Job): Promise<void> {
     const now = this.clock.now();
     if (job.state === 'PAUSED') this.store.makePauseSticky(job.id, now);
-    else this.store.transition(job.id, 'PAUSED', now, { pausedByUser: true, resumeAt: null }, { from: ['PENDING', 'RUNNING'] });
+    else this.transition(job.id, 'PAUSED', now, { pausedByUser: true, resumeAt: null }, { from: ['PENDING', 'RUNNING'] });
     this.pollAt.delete(job.id);
     this.resumeAt.delete(job.id);
     const run = this.running.get(job.id);
@@ -179,7 +188,7 @@ export class JobEngine {
 
   /** RESUME JOB: PAUSED → PENDING, scheduled again at once. */
   resume(job: Job): void {
-    this.store.transition(job.id, 'PENDING', this.clock.now(), { pausedByUser: false, resumeAt: null, errorMsg: null, failureCount: 0 }, { from: ['PAUSED'] });
+    this.transition(job.id, 'PENDING', this.clock.now(), { pausedByUser: false, resumeAt: null, errorMsg: null, failureCount: 0 }, { from: ['PAUSED'] });
     this.resumeAt.delete(job.id);
     this.pump();
   }
@@ -191,7 +200,8 @@ export class JobEngine {
       run.controller.abort(new JobAbort('drop'));
       await this.settle(run);
     }
-    this.store.deleteJob(job.id);
+    const state = this.store.findJob(job.id)?.state ?? null;
+    if (this.store.deleteJob(job.id) && state !== null) this.stateChanged(job.id, state, null);
     this.pollAt.delete(job.id);
     this.resumeAt.delete(job.id);
     this.notify(job.id);
@@ -232,7 +242,7 @@ export class JobEngine {
       if (at > now) continue;
       this.resumeAt.delete(id);
       try {
-        this.store.transition(id, 'PENDING', now, { resumeAt: null }, { from: ['PAUSED'], notPausedByUser: true });
+        this.transition(id, 'PENDING', now, { resumeAt: null }, { from: ['PAUSED'], notPausedByUser: true });
       } catch {
         // Resumed, paused by a user or dropped meanwhile: nothing to do.
       }
@@ -296,11 +306,34 @@ export class JobEngine {
     if (this.stopped) return;
     try {
       const removed = this.store.purgeExpired(this.clock.now() - this.limits.labelKeepMaxSecond * 1000);
-      if (removed > 0) this.logger?.info({ removed }, 'removed finished jobs past label_keep_max_second');
+      let total = 0;
+      for (const [state, n] of removed) {
+        total += n;
+        for (let i = 0; i < n; i++) this.metrics?.jobStateChanged(state, null);
+      }
+      if (total > 0) this.logger?.info({ removed: total }, 'removed finished jobs past label_keep_max_second');
     } catch (e) {
       this.logger?.error({ err: messageOf(e) }, 'retention sweep failed');
     }
     this.sweepTimer = this.clock.setTimer(() => this.sweep(), this.limits.retentionSweepMs);
+  }
+
+  /** Every state change goes through here: the guarded store update, one log line, the jobs gauge. */
+  private transition(id: number, to: JobState, now: number, fields: TransitionFields = {}, guard?: TransitionGuard): void {
+    const from = this.store.transition(id, to, now, fields, guard);
+    this.stateChanged(id, from, to, fields.errorMsg === undefined || fields.errorMsg === null ? {} : { reason: fields.errorMsg });
+  }
+
+  /** Job ids, states and loadwire's own messages only: statements (which hold credentials) are never logged. */
+  private stateChanged(jobId: number, from: JobState | null, to: JobState | null, extra: Record<string, unknown> = {}): void {
+    this.logger?.info({ jobId, from, to: to ?? 'REMOVED', ...extra }, 'job state changed');
+    this.metrics?.jobStateChanged(from, to);
+  }
+
+  private taskEnded(startedAt: number, outcome: 'succeeded' | 'failed' | 'cancelled', loaded: LoadProgress | null): void {
+    if (this.metrics === undefined) return;
+    this.metrics.taskFinished(Math.max(0, this.clock.now() - startedAt) / 1000, outcome);
+    if (loaded !== null) this.metrics.loaded(loaded.rowsLoaded, loaded.bytesRead, loaded.filesDone);
   }
 
   private track(id: number, streaming: boolean, tableKey: string | null, body: (controller: AbortController) => Promise<void>): void {
@@ -380,7 +413,7 @@ export class JobEngine {
 
   private startOneShot(job: Job, tableKey: string | null, now: number): void {
     try {
-      this.store.transition(job.id, 'RUNNING', now, job.startedAt === null ? { startedAt: now } : {}, { from: ['PENDING'] });
+      this.transition(job.id, 'RUNNING', now, job.startedAt === null ? { startedAt: now } : {}, { from: ['PENDING'] });
     } catch {
       return; // cancelled between the queue read and now
     }
@@ -389,6 +422,7 @@ export class JobEngine {
 
   private async runOneShot(job: Job, controller: AbortController): Promise<void> {
     const signal = controller.signal;
+    const startedAt = this.clock.now();
     const disarm = this.deadline(job, controller);
     let task: Task | null = this.store.findRunningTask(job.id);
     let files: FileRef[] = task === null ? [] : [...task.files];
@@ -398,7 +432,9 @@ export class JobEngine {
         // Restarted: the ledger says whether the task already committed (atomicity 'job': all or nothing).
         const entries = (await this.loader.committed(String(job.id))).filter((e) => e.taskId === String(task?.id));
         if (entries.length > 0) {
-          this.finishOneShot(job, task.id, files, ledgerProgress(entries), null);
+          const committed = ledgerProgress(entries);
+          this.finishOneShot(job, task.id, files, committed, null);
+          this.taskEnded(startedAt, 'succeeded', committed);
           return;
         }
       } else {
@@ -419,15 +455,19 @@ export class JobEngine {
       );
       this.store.updateProgress(job.id, { ...totals, ...progressOf(result) }, this.clock.now());
       this.finishOneShot(job, taskId, files, result, result.firstError);
+      this.taskEnded(startedAt, 'succeeded', result);
     } catch (e) {
       const reason = abortReasonOf(signal);
       if (reason === 'shutdown') return;
       const now = this.clock.now();
-      if (task !== null) this.endTask(job.id, task.id, reason === 'cancel' || reason === 'drop' ? 'CANCELED' : 'FAILED', failureMessage(e, reason, job), null);
+      if (task !== null) {
+        this.endTask(job.id, task.id, reason === 'cancel' || reason === 'drop' ? 'CANCELED' : 'FAILED', failureMessage(e, reason, job), null);
+        this.taskEnded(startedAt, reason === 'cancel' || reason === 'drop' ? 'cancelled' : 'failed', null);
+      }
       if (reason === 'drop') return;
       try {
-        if (reason === 'cancel') this.store.transition(job.id, 'CANCELLED', now, { finishedAt: now });
-        else this.store.transition(job.id, 'FAILED', now, { finishedAt: now, errorMsg: failureMessage(e, reason, job) });
+        if (reason === 'cancel') this.transition(job.id, 'CANCELLED', now, { finishedAt: now });
+        else this.transition(job.id, 'FAILED', now, { finishedAt: now, errorMsg: failureMessage(e, reason, job) });
       } catch {
         // CANCEL already moved it on.
       }
@@ -440,7 +480,7 @@ export class JobEngine {
     const now = this.clock.now();
     this.store.finishTask(job.id, taskId, { state: 'SUCCESS', progress: result, errorMsg: null, firstError, committedFiles: files, accumulate: false, keepTasks: this.limits.maxStreamingTaskShowCount }, now);
     this.store.updateProgress(job.id, { totalFiles: files.length, totalBytes: files.reduce((n, f) => n + f.size, 0), ...progressOf(result) }, now);
-    this.store.transition(job.id, 'FINISHED', now, { finishedAt: now });
+    this.transition(job.id, 'FINISHED', now, { finishedAt: now });
   }
 
   private endTask(jobId: number, taskId: number, state: 'FAILED' | 'CANCELED', message: string, progress: LoadProgress | null): void {
@@ -463,7 +503,7 @@ export class JobEngine {
     if (job === null) return;
     if (job.state === 'PENDING') {
       try {
-        this.store.transition(id, 'RUNNING', now, job.startedAt === null ? { startedAt: now } : {}, { from: ['PENDING'] });
+        this.transition(id, 'RUNNING', now, job.startedAt === null ? { startedAt: now } : {}, { from: ['PENDING'] });
       } catch {
         return;
       }
@@ -476,6 +516,7 @@ export class JobEngine {
   /** One round: finish an interrupted batch, or list new files after CurrentOffset and load one batch. */
   private async runStreamingRound(job: Job, controller: AbortController): Promise<void> {
     const signal = controller.signal;
+    const startedAt = this.clock.now();
     const disarm = this.deadline(job, controller);
     const settings = streamingSettings(job, this.limits);
     let task: Task | null = this.store.findRunningTask(job.id);
@@ -489,7 +530,9 @@ export class JobEngine {
         const entries = (await this.loader.committed(String(job.id))).filter((e) => e.taskId === String(task?.id));
         const done = new Set(entries.map((e) => e.file));
         if (files.every((f) => done.has(f.key) || done.has(f.uri))) {
-          this.commitBatch(job.id, task.id, files, ledgerProgress(entries), null);
+          const committed = ledgerProgress(entries);
+          this.commitBatch(job.id, task.id, files, committed, null);
+          this.taskEnded(startedAt, 'succeeded', committed);
           next = this.clock.now();
           return;
         }
@@ -507,19 +550,23 @@ export class JobEngine {
       }
       const result = await this.loader.load(this.request(job, spec, task.id, files, 'batch', signal, () => undefined));
       this.commitBatch(job.id, task.id, files, result, result.firstError);
+      this.taskEnded(startedAt, 'succeeded', result);
       next = this.clock.now(); // there may be more: list again at once
     } catch (e) {
       const reason = abortReasonOf(signal);
       if (reason === 'shutdown' || reason === 'drop') return;
       const message = failureMessage(e, reason, job);
-      if (task !== null) this.endTask(job.id, task.id, reason === 'pause' ? 'CANCELED' : 'FAILED', message, null);
+      if (task !== null) {
+        this.endTask(job.id, task.id, reason === 'pause' ? 'CANCELED' : 'FAILED', message, null);
+        this.taskEnded(startedAt, reason === 'pause' ? 'cancelled' : 'failed', null);
+      }
       if (reason === 'pause') return;
       // A failed task pauses the job; it resumes by itself with exponential backoff.
       const now = this.clock.now();
       const failures = job.failureCount + 1;
       const at = now + Math.min(this.limits.autoResumeMaxMs, this.limits.autoResumeBaseMs * 2 ** (failures - 1));
       try {
-        this.store.transition(job.id, 'PAUSED', now, { errorMsg: message, failureCount: failures, resumeAt: at, pausedByUser: false }, { from: ['RUNNING'] });
+        this.transition(job.id, 'PAUSED', now, { errorMsg: message, failureCount: failures, resumeAt: at, pausedByUser: false }, { from: ['RUNNING'] });
         this.resumeAt.set(job.id, at);
       } catch {
         // paused or dropped meanwhile

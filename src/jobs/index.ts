@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Loader } from '../load/contract.js';
+import type { LoadMetrics } from '../ops/metrics.js';
 import type { JobStatements } from '../session/session.js';
 import { JobEngine, type Clock } from './engine.js';
 import { EngineJobStatements } from './job-statements.js';
@@ -23,6 +24,7 @@ export interface JobServiceOptions {
   readonly logger?: Logger;
   readonly limits?: Partial<JobLimits>;
   readonly clock?: Clock;
+  readonly metrics?: LoadMetrics;
 }
 
 export interface JobService {
@@ -40,6 +42,7 @@ export function startJobService(options: JobServiceOptions): JobService {
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   engine.start();
   return {

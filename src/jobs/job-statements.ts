@@ -16,9 +16,17 @@ import { adbView } from './views/adb-view.js';
 import { dorisJobsView, dorisTasksView } from './views/doris-view.js';
 import { adbJobId, dateTime, parseAdbJobId } from './views/format.js';
 import { TIDB_COLUMNS, tidbView } from './views/tidb-view.js';
-import { filterView, queryView, viewResult, type View } from './views/view-query.js';
+import { filterView, queryView, viewResult, type View, type ViewColumn } from './views/view-query.js';
 
 const DEFAULT_PRIORITY = 1;
+
+const ERROR_ROW_COLUMNS: readonly ViewColumn[] = [
+  { name: 'File', type: 'text' },
+  { name: 'Line', type: 'int' },
+  { name: 'Reason', type: 'text' },
+  { name: 'Raw_Text', type: 'text' },
+  { name: 'Task_ID', type: 'int' },
+];
 
 function requester(session: SessionContext): Requester {
   return { user: session.user, admin: session.admin };
@@ -49,6 +57,8 @@ export class EngineJobStatements implements JobStatements {
         return this.showJobStatus(s, session);
       case 'cancelJob':
         return this.cancelJob(s, session);
+      case 'showJobErrors':
+        return this.showJobErrors(s, session);
       case 'createJob':
         return this.createJob(s, session);
       case 'createSyncJob':
@@ -129,6 +139,30 @@ export class EngineJobStatements implements JobStatements {
       throw new SqlError('ER_JOB_INVALID_STATE', `Cannot cancel job ${s.jobId}: its status is ${current === null ? 'unknown' : adbStatus(current)}`);
     }
     return { kind: 'ok', affectedRows: 1 };
+  }
+
+  // --- error rows (loadwire's own; every view's result_url / TrackingUrl points here) ------------
+
+  /** Any id a view shows: the AnalyticDB job_id, or the job number (Doris Id, TiDB Job_ID). */
+  private anyIdJob(text: string, session: SessionContext): Job {
+    let job: Job | null = null;
+    const adb = parseAdbJobId(text);
+    if (adb !== null) {
+      const found = this.engine.store.findJob(adb);
+      if (found !== null && adbJobId(found.id, found.createdAt) === text) job = found;
+    }
+    if (job === null && /^\d{1,15}$/.test(text)) job = this.engine.store.findJob(Number(text));
+    if (job === null || !canSee(job, requester(session))) throw new SqlError('ER_JOB_NOT_FOUND', `Job ${text} does not exist`);
+    return job;
+  }
+
+  private showJobErrors(s: StatementOf<'showJobErrors'>, session: SessionContext): QueryResult {
+    const job = this.anyIdJob(s.jobId, session);
+    const rows = this.engine.store.listErrorRows(job.id, s.limit ?? this.engine.limits.maxErrorRowsPerJob);
+    return viewResult({
+      columns: ERROR_ROW_COLUMNS,
+      rows: rows.map((r) => [r.file, BigInt(r.line), r.reason, r.raw, BigInt(r.taskId)]),
+    });
   }
 
   // --- Doris -----------------------------------------------------------------------------------
@@ -277,6 +311,8 @@ export class EngineJobStatements implements JobStatements {
       case 'CANCELLED':
         throw new SqlError('ER_QUERY_INTERRUPTED', `Query execution was interrupted: import job ${job.id} was cancelled`);
       default:
+        // The store keeps the message, not the errno: TiDB answers its pre-check failures with 8173.
+        if (ended.errorMsg?.startsWith('PreCheck failed') === true) throw new SqlError('ER_LOAD_DATA_PRECHECK_FAILED', ended.errorMsg);
         throw new SqlError('ER_UNKNOWN_ERROR', `[Job ${job.id}] ${ended.errorMsg ?? `import job ended ${tidbStatus(ended.state)}`}`);
     }
   }

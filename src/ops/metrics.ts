@@ -9,7 +9,8 @@ export interface StatementMetrics {
 }
 
 export interface LoadMetrics {
-  jobStateChanged(from: string | null, to: string): void;
+  /** `from` null: a new job (or one found on start); `to` null: the job was removed (DROP JOB, retention). */
+  jobStateChanged(from: string | null, to: string | null): void;
   loaded(rows: number, bytes: number, files: number): void;
   taskFinished(seconds: number, outcome: 'succeeded' | 'failed' | 'cancelled'): void;
   sourceError(kind: 'transient' | 'permanent'): void;
@@ -69,9 +70,9 @@ export class Metrics implements StatementMetrics, LoadMetrics {
     child.seconds.observe(seconds);
   }
 
-  jobStateChanged(from: string | null, to: string): void {
+  jobStateChanged(from: string | null, to: string | null): void {
     if (from !== null) this.jobs.dec({ state: from });
-    this.jobs.inc({ state: to });
+    if (to !== null) this.jobs.inc({ state: to });
   }
 
   loaded(rows: number, bytes: number, files: number): void {

@@ -242,6 +242,7 @@ export class Connection {
       packets = this.decoder.push(chunk);
     } catch (e) {
       if (e instanceof PacketTooLargeError) {
+        this.sequenceId = (e.sequenceId + 1) & 0xff;
         this.sendErrorAndClose(new SqlError('ER_NET_PACKET_TOO_LARGE', e.message));
         return;
       }

@@ -69,6 +69,7 @@ export const ER = {
   ER_MALFORMED_PACKET: { errno: 1835, sqlState: 'HY000' },
   ER_NO_TABLES_USED: { errno: 1096, sqlState: 'HY000' },
   ER_OPERAND_COLUMNS: { errno: 1241, sqlState: '21000' },
+  ER_MIX_OF_GROUP_FUNC_AND_FIELDS: { errno: 1140, sqlState: '42000' },
   ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT: { errno: 1582, sqlState: '42000' },
   ER_MAX_PREPARED_STMT_COUNT_REACHED: { errno: 1461, sqlState: '42000' },
   ER_CLIENT_INTERACTION_TIMEOUT: { errno: 4031, sqlState: 'HY000' },

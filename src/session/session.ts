@@ -193,6 +193,7 @@ export class LoadwireSession implements Session {
       case 'submitJob':
       case 'showJobStatus':
       case 'cancelJob':
+      case 'showJobErrors':
       case 'createJob':
       case 'createSyncJob':
       case 'pauseJob':

@@ -307,6 +307,8 @@ export type Statement =
       readonly filter: { readonly field: 'job_id' | 'job_name'; readonly value: string } | null;
     }
   | { readonly kind: 'cancelJob'; readonly jobId: string }
+  /** loadwire's own: the error rows of any job, by any id a view shows (ADB job_id, Doris Id, TiDB Job_ID). */
+  | { readonly kind: 'showJobErrors'; readonly jobId: string; readonly limit: number | null }
   // --- Doris
   | {
       readonly kind: 'createJob';
@@ -419,6 +421,7 @@ export const JOB_STATEMENT_KINDS = [
   'submitJob',
   'showJobStatus',
   'cancelJob',
+  'showJobErrors',
   'createJob',
   'createSyncJob',
   'pauseJob',

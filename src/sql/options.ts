@@ -197,8 +197,24 @@ const JOB_PROPERTIES: Record<string, (v: string) => string | null> = {
   max_interval: (v) => (/^[1-9]\d*s?$/i.test(v) ? null : "expected a number of seconds > 0 such as '10' or '10s'"),
 };
 
-/** Validates CREATE/ALTER JOB PROPERTIES; returns them without `label`, and the label. */
-export function validateJobProperties(props: readonly Property[]): { properties: Property[]; label: string | null } {
+/** ALTER JOB's `offset`: where the job goes on from, as CurrentOffset shows it ('{"fileName":"k"}') or the key itself. */
+function checkOffset(v: string): string | null {
+  if (v.trim() === '') return 'expected \'{"fileName":"<key>"}\' or a key';
+  if (!v.trimStart().startsWith('{')) return null;
+  try {
+    const parsed = JSON.parse(v) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { fileName?: unknown }).fileName === 'string') return null;
+  } catch {
+    // reported below
+  }
+  return 'expected \'{"fileName":"<key>"}\'';
+}
+
+/**
+ * Validates CREATE/ALTER JOB PROPERTIES; returns them without `label`, and the label. `offset` is
+ * accepted only by ALTER JOB (the issue's "ALTER JOB (properties, the INSERT, or the offset)").
+ */
+export function validateJobProperties(props: readonly Property[], options: { alter?: boolean } = {}): { properties: Property[]; label: string | null } {
   checkPropertyDuplicates(props, 'PROPERTIES');
   const properties: Property[] = [];
   let label: string | null = null;
@@ -208,7 +224,10 @@ export function validateJobProperties(props: readonly Property[]): { properties:
       label = checkLabel(p.value);
       continue;
     }
-    if (key.startsWith('session.')) {
+    if (key === 'offset' && options.alter === true) {
+      const reason = checkOffset(p.value);
+      if (reason !== null) throw invalidOption("'offset'", `'${p.value}': ${reason}`);
+    } else if (key.startsWith('session.')) {
       if (key.length === 'session.'.length) throw semanticError('ER_UNKNOWN_OPTION', `Unknown option '${p.key}' in PROPERTIES`);
     } else {
       const check = JOB_PROPERTIES[key];

@@ -396,8 +396,10 @@ class Parser {
   }
 
   // ShowJobStatus : SHOW JOB STATUS [WHERE (job_id | job_name) = literal]
+  // ShowJobErrors : SHOW JOB ERRORS ('job_id' | n) [LIMIT n]
   private parseShowJobStatus(): Statement {
     this.expectKeyword('JOB');
+    if (this.expectOptionalKeyword('ERRORS')) return this.parseShowJobErrors();
     this.expectKeyword('STATUS');
     if (!this.expectOptionalKeyword('WHERE')) return { kind: 'showJobStatus', filter: null };
     const key = this.peek();
@@ -411,6 +413,16 @@ class Parser {
     else if (v.kind === TokenKind.NUMBER && field === 'job_id') value = this.advance().text;
     else throw this.unexpected(`a quoted ${field}`);
     return { kind: 'showJobStatus', filter: { field, value } };
+  }
+
+  private parseShowJobErrors(): Statement {
+    const t = this.peek();
+    let jobId: string;
+    if (t.kind === TokenKind.STRING) jobId = this.parseStringLiteral();
+    else if (t.kind === TokenKind.NUMBER && /^\d+$/.test(t.text)) jobId = this.advance().text;
+    else throw this.unexpected("a job id such as '60001'");
+    const limit = this.expectOptionalKeyword('LIMIT') ? this.parseUnsignedInteger('a row count') : null;
+    return { kind: 'showJobErrors', jobId, limit };
   }
 
   // Cancel : CANCEL JOB 'job_id' | CANCEL IMPORT JOB n
@@ -623,7 +635,7 @@ class Parser {
     let properties: Property[] = [];
     let label: string | null = null;
     const hasProperties = this.expectOptionalKeyword('PROPERTIES');
-    if (hasProperties) ({ properties, label } = validateJobProperties(this.parsePropertyList()));
+    if (hasProperties) ({ properties, label } = validateJobProperties(this.parsePropertyList(), { alter: true }));
     let insert: JobInsert<S3Select> | null = null;
     if (this.expectOptionalKeyword('DO') || this.peekKeyword('INSERT')) {
       const parsed = this.parseJobInsert(false);

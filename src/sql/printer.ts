@@ -378,6 +378,8 @@ function printStatement(s: Statement): string {
       return 'SHOW JOB STATUS' + (s.filter === null ? '' : ` WHERE ${s.filter.field} = ${quoteString(s.filter.value)}`);
     case 'cancelJob':
       return `CANCEL JOB ${quoteString(s.jobId)}`;
+    case 'showJobErrors':
+      return `SHOW JOB ERRORS ${quoteString(s.jobId)}` + (s.limit === null ? '' : ` LIMIT ${s.limit}`);
     case 'createJob':
       return (
         `CREATE JOB ${quoteIdent(s.name)} ON STREAMING` +

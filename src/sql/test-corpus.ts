@@ -45,6 +45,10 @@ export const VALID_CASES: readonly ValidCase[] = [
   { sql: 'SHOW JOB STATUS WHERE job_id = 42', expect: { kind: 'showJobStatus', filter: { field: 'job_id', value: '42' } } },
   { sql: 'cancel job "20171121"', expect: { kind: 'cancelJob', jobId: '20171121' } },
   { sql: 'CANCEL JOB 2017112122202917203100908203303000715', expect: { kind: 'cancelJob', jobId: '2017112122202917203100908203303000715' } },
+  // loadwire: error rows of a job, by any id a view shows
+  { sql: "SHOW JOB ERRORS '2017112122202917203100908203303000715'", expect: { kind: 'showJobErrors', jobId: '2017112122202917203100908203303000715', limit: null } },
+  { sql: 'show job errors 60001 limit 10', expect: { kind: 'showJobErrors', jobId: '60001', limit: 10 } },
+  { sql: 'SHOW JOB ERRORS "1758538737484" LIMIT 0;', expect: { kind: 'showJobErrors', jobId: '1758538737484', limit: 0 } },
 
   // --- Doris (reference 001, 002)
   { sql: `CREATE JOB my_job \nON STREAMING\nDO \nINSERT INTO db1.tbl1 \nselect * from S3(\n    "uri" = "s3://bucket/*.csv",\n    "s3.access_key" = "AK",\n    "s3.secret_key" = "SK",\n    "s3.region" = "us-east-1",\n    "s3.endpoint" = "s3.us-east-1.amazonaws.com",\n    "format" = "csv"\n)`, expect: { kind: 'createJob', name: 'my_job', insert: { table: { schema: 'db1', name: 'tbl1' }, query: { kind: 's3Select' } } } },
@@ -68,6 +72,8 @@ export const VALID_CASES: readonly ValidCase[] = [
   { sql: 'RESUME JOB WHERE `jobName` = my_job', expect: { kind: 'resumeJob', name: 'my_job' } },
   { sql: "DROP JOB IF EXISTS WHERE jobName = 'old'", expect: { kind: 'dropJob', name: 'old', ifExists: true } },
   { sql: 'ALTER JOB j1 PROPERTIES ("s3.max_batch_files" = "10")', expect: { kind: 'alterJob', insert: null } },
+  { sql: `ALTER JOB j1 PROPERTIES ('offset' = '{"fileName":"in/2.csv"}')`, expect: { kind: 'alterJob', properties: [{ key: 'offset', value: '{"fileName":"in/2.csv"}' }], insert: null } },
+  { sql: `ALTER JOB j1 PROPERTIES ("offset" = "in/2.csv", "max_interval" = "5")`, expect: { kind: 'alterJob', properties: [{ key: 'offset', value: 'in/2.csv' }, { key: 'max_interval', value: '5' }] } },
   { sql: `ALTER JOB j1 DO INSERT INTO t SELECT * FROM S3("uri" = "s3://b/*.csv")`, expect: { kind: 'alterJob', properties: [], insert: { table: { name: 't' } } } },
   { sql: 'SELECT Name, Status FROM jobs(type=insert) WHERE Status = "RUNNING" ORDER BY CreateTime DESC, Id LIMIT 10', expect: { kind: 'jobsQuery', items: [{ expr: { name: 'Name' } }, { expr: { name: 'Status' } }], orderBy: [{ direction: 'DESC' }, { direction: null }], limit: { count: 10, offset: null } } },
   { sql: 'select count(*) as n from jobs(type = insert) j where j.Status in ("RUNNING", "PENDING") limit 5 offset 2', expect: { kind: 'jobsQuery', alias: 'j', limit: { count: 5, offset: 2 } } },
@@ -311,6 +317,9 @@ export const INVALID_CASES: readonly InvalidCase[] = [
   { sql: 'SHOW JOB STATUS WHERE job_name = 5', errno: 1064, near: '5' },
   { sql: 'SHOW JOB', errno: 1064, near: '' },
   { sql: 'SHOW JOB STATUS WHERE job_id', errno: 1064, near: '' },
+  { sql: 'SHOW JOB ERRORS', errno: 1064, near: '' },
+  { sql: 'SHOW JOB ERRORS abc', errno: 1064, near: 'abc' },
+  { sql: "SHOW JOB ERRORS '1' LIMIT x", errno: 1064, near: 'x' },
   { sql: 'CANCEL JOB', errno: 1064, near: '' },
   { sql: 'CANCEL JOB abc', errno: 1064, near: 'abc' },
   { sql: "CANCEL JOB 'x' y", errno: 1064, near: 'y' },
@@ -353,6 +362,8 @@ export const INVALID_CASES: readonly InvalidCase[] = [
   { sql: 'ALTER JOB j', errno: 1064, near: '' },
   { sql: 'ALTER JOB j PROPERTIES', errno: 1064, near: '' },
   { sql: 'ALTER JOB j PROPERTIES ("x" = "1")', errno: 8163, message: "'x'" },
+  { sql: `ALTER JOB j PROPERTIES ("offset" = '{"file":1}')`, errno: 8164, message: "'offset'" },
+  { sql: `CREATE JOB j ON STREAMING PROPERTIES ("offset" = "a.csv") DO INSERT INTO t SELECT * FROM S3("uri" = "s3://b/*.csv")`, errno: 8163, message: "'offset'" },
   { sql: 'select * from jobs(type=insert', errno: 1064, near: '' },
   { sql: 'select * from jobs(type=insert) group by Status', errno: 1064, near: 'group by Status' },
   { sql: 'select from jobs(type=insert)', errno: 1064, near: 'from jobs' },

@@ -1,7 +1,7 @@
 // Removes jobs: DROP JOB (one), and retention (finished jobs older than label_keep_max_second).
 // Their tasks, files and error rows go with them (ON DELETE CASCADE), and so do their labels.
 
-import { TERMINAL_JOB_STATES } from '../states.js';
+import { TERMINAL_JOB_STATES, type JobState } from '../states.js';
 import { prepared, type StoreDb } from './database.js';
 import { placeholders } from './rows.js';
 
@@ -12,12 +12,15 @@ export function deleteJob(db: StoreDb, id: number): boolean {
   })();
 }
 
-/** Deletes finished jobs whose end is before `cutoff`; returns how many. */
-export function purgeExpiredJobs(db: StoreDb, cutoff: number): number {
-  return db.transaction((): number => {
+/** Deletes finished jobs whose end is before `cutoff`; returns how many left each state (for the jobs gauge). */
+export function purgeExpiredJobs(db: StoreDb, cutoff: number): Map<JobState, number> {
+  return db.transaction((): Map<JobState, number> => {
     const states = TERMINAL_JOB_STATES;
     const where = `finished_at IS NOT NULL AND finished_at < ? AND state IN (${placeholders(states.length)})`;
+    const counts = prepared(db, `SELECT state, count(*) AS n FROM jobs WHERE ${where} GROUP BY state`).all(cutoff, ...states) as { state: JobState; n: number }[];
+    if (counts.length === 0) return new Map();
     prepared(db, `DELETE FROM labels WHERE job_id IN (SELECT id FROM jobs WHERE ${where})`).run(cutoff, ...states);
-    return prepared(db, `DELETE FROM jobs WHERE ${where}`).run(cutoff, ...states).changes;
+    prepared(db, `DELETE FROM jobs WHERE ${where}`).run(cutoff, ...states);
+    return new Map(counts.map((c) => [c.state, c.n]));
   })();
 }

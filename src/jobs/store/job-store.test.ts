@@ -114,8 +114,8 @@ describe('JobStore', () => {
     expect(store.listTasks(id)).toHaveLength(2);
     expect(store.listTasks(id)[0]?.label).toMatch(new RegExp(`^${id}_\\d+$`));
     store.transition(id, 'FINISHED', 7000, { finishedAt: 7000 });
-    expect(store.purgeExpired(7000)).toBe(0);
-    expect(store.purgeExpired(7001)).toBe(1);
+    expect(store.purgeExpired(7000).size).toBe(0);
+    expect([...store.purgeExpired(7001)]).toEqual([["FINISHED", 1]]);
     expect(store.findJob(id)).toBeNull();
     expect(store.listTasks(id)).toHaveLength(0);
     expect(store.listErrorRows(id, 10)).toHaveLength(0);

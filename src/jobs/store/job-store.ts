@@ -12,7 +12,7 @@ import { findJobById, findJobByName } from './find-job.js';
 import { finishTask, type TaskOutcome } from './finish-task.js';
 import { insertJob, type NewJob } from './insert-job.js';
 import { insertTask } from './insert-task.js';
-import { countJobs, listJobs, listJobsInStates } from './list-jobs.js';
+import { countJobs, countJobsByState, listJobs, listJobsInStates } from './list-jobs.js';
 import { findRunningTask, latestTask, listTasks } from './list-tasks.js';
 import { makePauseSticky, resetFailures, transitionJob, type TransitionFields, type TransitionGuard } from './transition-job.js';
 import { updateEndOffset, updateJobProgress } from './update-job-progress.js';
@@ -46,8 +46,12 @@ export class JobStore {
   countJobs(states: readonly JobState[], streaming: boolean): number {
     return countJobs(this.db, states, streaming);
   }
-  transition(id: number, to: JobState, now: number, fields?: TransitionFields, guard?: TransitionGuard): void {
-    transitionJob(this.db, id, to, now, fields, guard);
+  countJobsByState(): Map<JobState, number> {
+    return countJobsByState(this.db);
+  }
+  /** Returns the state the job left. */
+  transition(id: number, to: JobState, now: number, fields?: TransitionFields, guard?: TransitionGuard): JobState {
+    return transitionJob(this.db, id, to, now, fields, guard);
   }
   makePauseSticky(id: number, now: number): void {
     makePauseSticky(this.db, id, now);
@@ -67,7 +71,7 @@ export class JobStore {
   deleteJob(id: number): boolean {
     return deleteJob(this.db, id);
   }
-  purgeExpired(cutoff: number): number {
+  purgeExpired(cutoff: number): Map<JobState, number> {
     return purgeExpiredJobs(this.db, cutoff);
   }
   insertTask(jobId: number, files: readonly FileRef[], now: number): number {

@@ -26,3 +26,9 @@ export function countJobs(db: StoreDb, states: readonly JobState[], streaming: b
   const sql = `SELECT count(*) AS n FROM jobs WHERE state IN (${placeholders(states.length)}) AND kind ${streaming ? '=' : '<>'} 'streaming'`;
   return (prepared(db, sql).get(...states) as { n: number }).n;
 }
+
+/** How many jobs are in each state (seeds the jobs-by-state gauge on start). */
+export function countJobsByState(db: StoreDb): Map<JobState, number> {
+  const rows = prepared(db, 'SELECT state, count(*) AS n FROM jobs GROUP BY state').all() as { state: JobState; n: number }[];
+  return new Map(rows.map((r) => [r.state, r.n]));
+}

@@ -32,7 +32,8 @@ export interface TransitionGuard {
   readonly notPausedByUser?: boolean;
 }
 
-export function transitionJob(db: StoreDb, id: number, to: JobState, now: number, fields: TransitionFields = {}, guard: TransitionGuard = {}): void {
+/** Returns the state the job left (read on the same connection just before the guarded UPDATE). */
+export function transitionJob(db: StoreDb, id: number, to: JobState, now: number, fields: TransitionFields = {}, guard: TransitionGuard = {}): JobState {
   const allowed = jobStatesInto(to).filter((s) => guard.from === undefined || guard.from.includes(s));
   const sets = ['state = ?', 'updated_at = ?'];
   const values: unknown[] = [to, now];
@@ -44,8 +45,9 @@ export function transitionJob(db: StoreDb, id: number, to: JobState, now: number
   }
   const extra = guard.notPausedByUser === true ? ' AND paused_by_user = 0' : '';
   const sql = `UPDATE jobs SET ${sets.join(', ')} WHERE id = ? AND state IN (${placeholders(allowed.length || 1)})${extra}`;
-  const changes = allowed.length === 0 ? 0 : prepared(db, sql).run(...values, id, ...allowed).changes;
-  if (changes === 1) return;
+  const before = prepared(db, 'SELECT state FROM jobs WHERE id = ?').get(id) as { state: JobState } | undefined;
+  const changes = allowed.length === 0 || before === undefined ? 0 : prepared(db, sql).run(...values, id, ...allowed).changes;
+  if (changes === 1 && before !== undefined) return before.state;
   const row = prepared(db, 'SELECT state FROM jobs WHERE id = ?').get(id) as { state: JobState } | undefined;
   throw new JobTransitionError(id, to, row?.state ?? null);
 }

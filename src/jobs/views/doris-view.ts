@@ -105,7 +105,7 @@ export function dorisTaskRow(task: Task, job: Job): SqlValue[] {
     dateTime(task.createdAt),
     task.startedAt === null ? null : dateTime(task.startedAt),
     task.finishedAt === null ? null : dateTime(task.finishedAt),
-    task.errorRowCount === 0 ? null : errorRowsPointer({ id: job.id, errorRowCount: task.errorRowCount }, task.id),
+    errorRowsPointer({ id: job.id, errorRowCount: task.errorRowCount }),
     loadStatistic({ rowsScanned: task.rowsScanned, bytesDone: task.bytesDone, filesDone: task.filesDone, fileSize: size }),
     job.definer,
     task.firstError,

@@ -66,8 +66,15 @@ export function progressText(job: Job): string | null {
   return pct === null ? null : `${pct.toFixed(1)}%`;
 }
 
-/** A pointer to the stored error rows of a job (kept in the job store's error_rows table). */
-export function errorRowsPointer(job: Pick<Job, 'id' | 'errorRowCount'>, taskId?: number): string | null {
+/**
+ * Where a job's error rows are (result_url, TrackingUrl, Result_Message): the statement that lists
+ * them, runnable as shown from any client.
+ */
+export function errorRowsPointer(job: Pick<Job, 'id' | 'errorRowCount'>): string | null {
   if (job.errorRowCount === 0) return null;
-  return `loadwire://jobs/${job.id}/error_rows${taskId === undefined ? '' : `?task=${taskId}`} (${job.errorRowCount} rows)`;
+  return errorRowsStatement(job.id);
+}
+
+export function errorRowsStatement(jobId: number): string {
+  return `SHOW JOB ERRORS '${jobId}'`;
 }

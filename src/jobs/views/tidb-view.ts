@@ -27,8 +27,10 @@ export const TIDB_COLUMNS: readonly ViewColumn[] = [
 function resultMessage(job: Job): string {
   switch (job.state) {
     case 'FAILED':
-    case 'PAUSED':
-      return job.errorMsg ?? '';
+    case 'PAUSED': {
+      const pointer = errorRowsPointer(job);
+      return (job.errorMsg ?? '') + (pointer === null ? '' : `; see ${pointer}`);
+    }
     case 'CANCELLED':
       return job.errorMsg ?? 'cancelled by user';
     case 'FINISHED': {

@@ -5,7 +5,7 @@ import { ColumnType, type Column, type QueryResult } from '../../protocol/handle
 import { SqlError } from '../../protocol/sql-error.js';
 import type { Expr, Limit, OrderItem, SelectItem } from '../../sql/ast.js';
 import { printExpr } from '../../sql/index.js';
-import { compare, evaluate, truthy, type EvalContext, type SqlValue } from '../../session/evaluate.js';
+import { compare, evaluate, toNumber, truthy, type EvalContext, type SqlValue } from '../../session/evaluate.js';
 import { columnForValue, rowsResult } from '../../session/results.js';
 import { dateTime } from './format.js';
 
@@ -72,9 +72,71 @@ export interface ViewSelect {
   readonly limit: Limit | null;
 }
 
-/** SELECT items FROM view WHERE ... ORDER BY ... LIMIT ... */
+const AGGREGATES = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG']);
+
+function isAggregate(e: Expr): e is Extract<Expr, { kind: 'function' }> {
+  return e.kind === 'function' && e.schema === null && AGGREGATES.has(e.name);
+}
+
+function hasAggregate(node: unknown): boolean {
+  if (typeof node !== 'object' || node === null) return false;
+  if (Array.isArray(node)) return node.some(hasAggregate);
+  if ((node as { kind?: unknown }).kind === 'function' && isAggregate(node as Expr)) return true;
+  return Object.values(node).some(hasAggregate);
+}
+
+function literalOf(v: SqlValue): Expr {
+  if (v === null) return { kind: 'null' };
+  if (typeof v === 'bigint' || typeof v === 'number') return { kind: 'number', value: String(v) };
+  return { kind: 'string', value: Buffer.isBuffer(v) ? v.toString('utf8') : String(v), charset: null };
+}
+
+/** One aggregate over the rows, as MySQL computes it (NULLs skipped; COUNT(*) counts rows). */
+function aggregate(e: Extract<Expr, { kind: 'function' }>, view: View, rows: readonly (readonly SqlValue[])[]): SqlValue {
+  const arg = e.args[0];
+  if (e.name === 'COUNT' && (arg === undefined || arg.kind === 'star')) return BigInt(rows.length);
+  if (arg === undefined || e.args.length !== 1) throw new SqlError('ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT', `Incorrect parameter count in the call to native function '${e.name}'`);
+  let values = rows.map((r) => evaluate(arg, rowContext(view, r, 'field list'))).filter((v): v is Exclude<SqlValue, null> => v !== null);
+  if (e.distinct) {
+    const seen = new Set<string>();
+    values = values.filter((v) => (seen.has(String(v)) ? false : (seen.add(String(v)), true)));
+  }
+  switch (e.name) {
+    case 'COUNT':
+      return BigInt(values.length);
+    case 'MIN':
+    case 'MAX': {
+      if (values.length === 0) return null;
+      const sign = e.name === 'MIN' ? -1 : 1;
+      return values.reduce((a, b) => (compare(b, a) * sign > 0 ? b : a));
+    }
+    default: {
+      if (values.length === 0) return null;
+      const sum = values.reduce<number>((n, v) => n + toNumber(v), 0);
+      return e.name === 'AVG' ? sum / values.length : sum;
+    }
+  }
+}
+
+/** The expression with every aggregate call replaced by its value over `rows`. */
+function substituteAggregates(node: Expr, view: View, rows: readonly (readonly SqlValue[])[]): Expr {
+  if (isAggregate(node)) return literalOf(aggregate(node, view, rows));
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v === 'object' && v !== null && 'kind' in v) return substituteAggregates(v as Expr, view, rows);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)])) as Expr;
+}
+
+/**
+ * SELECT items FROM view WHERE ... ORDER BY ... LIMIT ... An aggregate in the select list (COUNT,
+ * SUM, MIN, MAX, AVG) makes the whole view one group: there is no GROUP BY over the views yet.
+ */
 export function queryView(view: View, q: ViewSelect): QueryResult {
   const filtered = filterView(view, q.where).rows;
+  if (q.items.some((i) => hasAggregate(i.expr))) return aggregateView(view, q, filtered);
   const star = (e: Expr): boolean => e.kind === 'star';
   const names: string[] = [];
   const types: (ViewColumn | null)[] = [];
@@ -132,4 +194,13 @@ export function queryView(view: View, q: ViewSelect): QueryResult {
     return columnForValue(n, outRows.find((r) => r[i] !== null)?.[i] ?? null);
   });
   return rowsResult(columns, outRows);
+}
+
+function aggregateView(view: View, q: ViewSelect, rows: readonly (readonly SqlValue[])[]): QueryResult {
+  if (q.items.some((i) => i.expr.kind === 'star')) throw new SqlError('ER_MIX_OF_GROUP_FUNC_AND_FIELDS', 'In aggregated query without GROUP BY, * cannot be selected');
+  const first = rows[0] ?? view.columns.map(() => null);
+  const names = q.items.map((i) => i.alias ?? printExpr(i.expr));
+  const out = q.items.map((i) => evaluate(substituteAggregates(i.expr, view, rows), rowContext(view, first, 'field list')));
+  const outRows = [out].slice(q.limit?.offset ?? 0, (q.limit?.offset ?? 0) + (q.limit?.count ?? 1));
+  return rowsResult(names.map((n, i) => columnForValue(n, out[i] ?? null)), outRows);
 }

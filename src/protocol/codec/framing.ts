@@ -13,7 +13,11 @@ export interface Packet {
 }
 
 export class PacketTooLargeError extends Error {
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    /** Sequence id of the offending packet, so the ERR can answer it in order. */
+    readonly sequenceId: number,
+  ) {
     super(`Got a packet bigger than 'max_allowed_packet' bytes`);
     this.name = 'PacketTooLargeError';
   }
@@ -58,7 +62,7 @@ export class PacketDecoder {
     while (buf.length - pos >= 4) {
       const len = buf[pos]! | (buf[pos + 1]! << 8) | (buf[pos + 2]! << 16);
       const seq = buf[pos + 3]!;
-      if (this.partsLength + len > this.maxPayload) throw new PacketTooLargeError(this.maxPayload);
+      if (this.partsLength + len > this.maxPayload) throw new PacketTooLargeError(this.maxPayload, seq);
       if (buf.length - pos - 4 < len) break;
       const payload = buf.subarray(pos + 4, pos + 4 + len);
       pos += 4 + len;
