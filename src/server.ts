@@ -95,7 +95,10 @@ export async function startDaemon(config: Config, logger: Logger, dependencies: 
       host: config.httpHost,
       port: config.httpPort,
       metrics,
-      checks: { target: async () => void (await target.databases()) },
+      checks: {
+        target: async () => void (await target.databases()),
+        jobStore: async () => jobs.check(),
+      },
     });
     const opsAddress = await ops.listen();
     opsPort = opsAddress.port;

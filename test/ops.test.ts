@@ -29,7 +29,7 @@ describe('/healthz, /readyz and /metrics', () => {
     expect(await get(ops, '/healthz')).toEqual({ status: 200, body: '{"status":"ok"}\n' });
     const ready = await get(ops, '/readyz');
     expect(ready.status).toBe(200);
-    expect(JSON.parse(ready.body)).toEqual({ status: 'ready', checks: { target: 'ok' } });
+    expect(JSON.parse(ready.body)).toEqual({ status: 'ready', checks: { target: 'ok', jobStore: 'ok' } });
     expect((await get(ops, '/nope')).status).toBe(404);
 
     const before = (await get(ops, '/metrics')).body;

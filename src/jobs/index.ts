@@ -30,6 +30,8 @@ export interface JobServiceOptions {
 export interface JobService {
   readonly statements: JobStatements;
   readonly engine: JobEngine;
+  /** Throws when the job store cannot be read (for /readyz). */
+  check(): void;
   /** Aborts running tasks (their jobs resume on the next start) and closes the store. */
   stop(): Promise<void>;
 }
@@ -48,6 +50,9 @@ export function startJobService(options: JobServiceOptions): JobService {
   return {
     statements: new EngineJobStatements(engine),
     engine,
+    check() {
+      store.countJobsByState();
+    },
     async stop() {
       await engine.stop();
       store.close();
