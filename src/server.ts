@@ -7,6 +7,7 @@ import type { Config } from './config/config.js';
 import { prepareDataDir } from './config/data-dir.js';
 import { resolveTls } from './config/tls.js';
 import { ProtocolServer } from './protocol/server.js';
+import { redactSqlText } from './sql/index.js';
 import { OpsServer } from './ops/http-server.js';
 import { Metrics } from './ops/metrics.js';
 import { PassthroughCatalog, type CatalogStatements } from './session/catalog-statements.js';
@@ -85,6 +86,7 @@ export async function startDaemon(config: Config, logger: Logger, dependencies: 
     defaultAuthPlugin: config.authPlugin,
     maxAllowedPacket: config.maxAllowedPacket,
     maxConnections: config.maxConnections,
+    redactStatement: redactSqlText,
   });
   protocolRef = protocol;
   const address = await protocol.listen();

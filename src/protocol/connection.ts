@@ -89,6 +89,8 @@ export interface ConnectionContext {
   logger: ProtocolLogger;
   preparedStatements: PreparedStatementBudget;
   stats: { questions: number };
+  /** Makes statement text safe to log (secrets removed); without it statements are never logged. */
+  redactStatement: ((sql: string) => string) | null;
 }
 
 /** max_prepared_stmt_count across all connections, so statements clients never close stay bounded. */
@@ -714,7 +716,8 @@ export class Connection {
   private toSqlError(e: unknown): SqlError {
     if (isSqlError(e)) return e;
     const incident = randomUUID().slice(0, 8);
-    this.ctx.logger.error({ err: e, connectionId: this.id, incident, statement: this.info?.slice(0, 500) }, 'unexpected error');
+    const statement = this.info !== null && this.ctx.redactStatement ? this.ctx.redactStatement(this.info.slice(0, 2000)).slice(0, 500) : undefined;
+    this.ctx.logger.error({ err: e, connectionId: this.id, incident, statement }, 'unexpected error');
     return new SqlError('ER_UNKNOWN_ERROR', `Internal error (incident ${incident}); the daemon log has the details`);
   }
 

@@ -212,6 +212,25 @@ describe('queries and results', () => {
   });
 });
 
+describe('logging', () => {
+  it('logs unexpected errors with an incident id and only redacted statement text', async () => {
+    const logged: object[] = [];
+    const logger = { ...silent, error: (o: object) => void logged.push(o) };
+    const { port } = await start({ logger, redactStatement: (sql) => sql.replace(/'[^']*'/g, "'***'") });
+    const c = await connect(port);
+    const err = (await c.query("boom 's3cr3t'").catch((e: unknown) => e)) as { message: string };
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ statement: "boom '***'", incident: expect.any(String) });
+    expect(err.message).toContain((logged[0] as { incident: string }).incident);
+    expect(JSON.stringify(logged)).not.toContain('s3cr3t');
+
+    const bare: object[] = [];
+    const { port: p2 } = await start({ logger: { ...silent, error: (o: object) => void bare.push(o) } });
+    await (await connect(p2)).query("boom 's3cr3t'").catch(() => undefined);
+    expect(bare[0]).toMatchObject({ statement: undefined });
+  });
+});
+
 describe('connection control', () => {
   it('KILL QUERY interrupts a running statement and KILL CONNECTION ends it', async () => {
     const { port, server } = await start();

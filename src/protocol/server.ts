@@ -25,6 +25,8 @@ export interface ProtocolServerOptions {
   maxConnections?: number;
   maxPreparedStatements?: number;
   connectTimeoutSeconds?: number;
+  /** Removes secrets from statement text before it is logged; statements are not logged without it. */
+  redactStatement?: (sql: string) => string;
 }
 
 export class ProtocolServer implements ServerControl {
@@ -52,6 +54,7 @@ export class ProtocolServer implements ServerControl {
       logger: options.logger,
       preparedStatements: new PreparedStatementBudget(options.maxPreparedStatements ?? 16_382),
       stats: { questions: 0 },
+      redactStatement: options.redactStatement ?? null,
     };
     this.net = createServer({ noDelay: true }, (socket) => this.accept(socket));
     this.net.on('error', (err) => options.logger.error({ err }, 'listener error'));
