@@ -106,6 +106,16 @@ describe('job statements through the protocol', () => {
     expect(filtered.map((r) => r.Job_ID)).toEqual([jobId]);
   });
 
+  it('TiDB: reports the IMPORT INTO options it accepts but cannot honour as warnings', async () => {
+    const [done] = await q(root, `IMPORT INTO t5 FROM 's3://bucket/in/*.csv' WITH DISK_QUOTA='10GiB', THREAD=2, DISABLE_TIKV_IMPORT_MODE`);
+    expect(done).toMatchObject({ Status: 'finished' });
+    const warnings = await q(root, 'SHOW WARNINGS');
+    expect(warnings.map((w) => [w.Level, w.Code, String(w.Message).split(':')[0]])).toEqual([
+      ['Warning', 1235, 'IMPORT INTO option DISK_QUOTA is accepted but has no effect in loadwire'],
+      ['Warning', 1235, 'IMPORT INTO option DISABLE_TIKV_IMPORT_MODE is accepted but has no effect in loadwire'],
+    ]);
+  });
+
   it('Doris: CREATE / PAUSE / ALTER / RESUME / DROP JOB and the jobs() and tasks() views', async () => {
     await q(root, `CREATE JOB my_job ON STREAMING PROPERTIES ("s3.max_batch_files" = "1") COMMENT 'c' DO INSERT INTO db1.tbl1 SELECT * FROM ${S3}`);
     await until(async () => (await q(root, `SELECT CurrentOffset FROM jobs("type"="insert") WHERE Name = 'my_job'`))[0]?.CurrentOffset === '{"fileName":"in/2.csv"}');
