@@ -128,6 +128,11 @@ describe('job statements through the protocol', () => {
     expect(String(job?.ExecuteSql)).toContain('"s3.secret_key" = "*XXX"');
     const tasks = await q(root, `select TaskId, Label, Status, RunningOffset from tasks(type='insert') where JobId = '${String(job?.Id)}' order by TaskId`);
     expect(tasks.map((t) => t.RunningOffset)).toEqual(['{"startFileName":"in/1.csv","endFileName":"in/1.csv"}', '{"startFileName":"in/2.csv","endFileName":"in/2.csv"}']);
+    const grouped = await q(root, `SELECT JobName, COUNT(*) AS n, MIN(TaskId) AS first FROM tasks(type='insert') WHERE JobName = 'my_job' GROUP BY JobName ORDER BY n DESC`);
+    expect(grouped).toEqual([{ JobName: 'my_job', n: 2, first: tasks[0]?.TaskId }]);
+    const byStatus = await q(root, `SELECT Status, COUNT(*) AS n FROM jobs("type"="insert") GROUP BY Status ORDER BY Status`);
+    expect(byStatus.some((r) => r.Status === 'RUNNING' && Number(r.n) >= 1)).toBe(true);
+    await expect(q(root, `SELECT * FROM jobs("type"="insert") GROUP BY Status`)).rejects.toMatchObject({ errno: 1140 });
     await expect(q(root, `ALTER JOB my_job PROPERTIES ("s3.max_batch_files" = "5")`)).rejects.toThrow(/Only PAUSED job can be altered/);
     await q(root, 'PAUSE JOB WHERE jobname = my_job');
     await q(root, `ALTER JOB my_job PROPERTIES ("s3.max_batch_files" = "5") INSERT INTO db1.tbl1 SELECT * FROM ${S3}`);

@@ -4,7 +4,7 @@
 //   - raw GET throughput from s3rver, for scale;
 //   - Parquet and JSON lines decode throughput.
 // Each case runs in its own child process, so its peak RSS (getrusage maxrss) is its own.
-// Run alone: node dist/bench/read-bench.js [--size-mb N]; LOADWIRE_BENCH_QUICK=1 for a small run.
+// Run alone: node dist-bench/src/bench/read-bench.js [--size-mb N] [--skip-s3]; LOADWIRE_BENCH_QUICK=1 for a small run.
 
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, openSync, closeSync } from 'node:fs';
@@ -282,7 +282,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const size = argv.indexOf('--size-mb');
-  await benchRead(size >= 0 ? { csvBytes: Number(argv[size + 1]) * 1e6 } : {});
+  await benchRead({ ...(size >= 0 ? { csvBytes: Number(argv[size + 1]) * 1e6 } : {}), ...(argv.includes('--skip-s3') ? { skipS3: true } : {}) });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

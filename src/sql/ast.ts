@@ -348,6 +348,8 @@ export type Statement =
       readonly distinct: boolean;
       readonly items: readonly SelectItem[];
       readonly where: Expr | null;
+      /** GROUP BY expressions; empty when there is no GROUP BY. */
+      readonly groupBy: readonly Expr[];
       readonly orderBy: readonly OrderItem[];
       readonly limit: Limit | null;
     }

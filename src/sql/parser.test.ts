@@ -57,7 +57,7 @@ const REFERENCE_EXAMPLES: readonly [string, Statement][] = [
   ] as [string, Statement],
   [
     'select * from job(type=insert) where ExecuteType = "streaming"',
-    { kind: 'jobsQuery', table: 'jobs', args: [{ name: 'type', value: 'insert' }], alias: null, distinct: false, items: [STAR], where: { kind: 'binary', op: '=', left: col('ExecuteType'), right: str('streaming') }, orderBy: [], limit: null },
+    { kind: 'jobsQuery', table: 'jobs', args: [{ name: 'type', value: 'insert' }], alias: null, distinct: false, items: [STAR], where: { kind: 'binary', op: '=', left: col('ExecuteType'), right: str('streaming') }, groupBy: [], orderBy: [], limit: null },
   ] as [string, Statement],
   ["PAUSE JOB WHERE jobname = 'my_job' ;", { kind: 'pauseJob', name: 'my_job' }],
   ["RESUME JOB where jobName = 'my_job' ;", { kind: 'resumeJob', name: 'my_job' }],
@@ -68,15 +68,15 @@ const REFERENCE_EXAMPLES: readonly [string, Statement][] = [
   ["DROP JOB where jobName = 'my_job' ;", { kind: 'dropJob', name: 'my_job', ifExists: false }],
   [
     "select * from tasks(type='insert') where jobId='1758534452459'",
-    { kind: 'jobsQuery', table: 'tasks', args: [{ name: 'type', value: 'insert' }], alias: null, distinct: false, items: [STAR], where: { kind: 'binary', op: '=', left: col('jobId'), right: str('1758534452459') }, orderBy: [], limit: null },
+    { kind: 'jobsQuery', table: 'tasks', args: [{ name: 'type', value: 'insert' }], alias: null, distinct: false, items: [STAR], where: { kind: 'binary', op: '=', left: col('jobId'), right: str('1758534452459') }, groupBy: [], orderBy: [], limit: null },
   ] as [string, Statement],
   [
     'select * from jobs("type"="insert") where ExecuteType = "STREAMING";',
-    { kind: 'jobsQuery', table: 'jobs', args: [{ name: 'type', value: 'insert' }], alias: null, distinct: false, items: [STAR], where: { kind: 'binary', op: '=', left: col('ExecuteType'), right: str('STREAMING') }, orderBy: [], limit: null },
+    { kind: 'jobsQuery', table: 'jobs', args: [{ name: 'type', value: 'insert' }], alias: null, distinct: false, items: [STAR], where: { kind: 'binary', op: '=', left: col('ExecuteType'), right: str('STREAMING') }, groupBy: [], orderBy: [], limit: null },
   ] as [string, Statement],
   [
     "select * from tasks(\"type\"=\"insert\") where jobId='1758538737484';",
-    { kind: 'jobsQuery', table: 'tasks', args: [{ name: 'type', value: 'insert' }], alias: null, distinct: false, items: [STAR], where: { kind: 'binary', op: '=', left: col('jobId'), right: str('1758538737484') }, orderBy: [], limit: null },
+    { kind: 'jobsQuery', table: 'tasks', args: [{ name: 'type', value: 'insert' }], alias: null, distinct: false, items: [STAR], where: { kind: 'binary', op: '=', left: col('jobId'), right: str('1758538737484') }, groupBy: [], orderBy: [], limit: null },
   ] as [string, Statement],
   // 004 TiDB
   ...[

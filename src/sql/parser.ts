@@ -648,7 +648,7 @@ class Parser {
   }
 
   // JobsQuery : SELECT [DISTINCT] SelectList FROM (jobs | tasks) "(" [TableFunctionArg, ...] ")" [[AS] alias]
-  //             [WHERE Expr] [ORDER BY OrderList] [LIMIT Limit]
+  //             [WHERE Expr] [GROUP BY Expr, ...] [ORDER BY OrderList] [LIMIT Limit]
   private parseJobsQuery(): Statement {
     this.expectKeyword('SELECT');
     const distinct = this.parseSelectOptions();
@@ -666,9 +666,15 @@ class Parser {
     this.expectPunct(')');
     const alias = this.parseOptionalAlias();
     const where = this.expectOptionalKeyword('WHERE') ? this.parseExpression() : null;
+    const groupBy: Expr[] = [];
+    if (this.expectOptionalKeyword('GROUP')) {
+      this.expectKeyword('BY');
+      do groupBy.push(this.parseExpression());
+      while (this.expectOptionalPunct(','));
+    }
     const orderBy = this.parseOptionalOrderBy();
     const limit = this.parseOptionalLimit();
-    return { kind: 'jobsQuery', table, args, alias, distinct, items, where, orderBy, limit };
+    return { kind: 'jobsQuery', table, args, alias, distinct, items, where, groupBy, orderBy, limit };
   }
 
   // TableFunctionArg : (string | word) "=" (string | word | number) | string

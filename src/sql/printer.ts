@@ -416,6 +416,7 @@ function printStatement(s: Statement): string {
         ')' +
         (s.alias === null ? '' : ` AS ${quoteIdent(s.alias)}`) +
         (s.where === null ? '' : ` WHERE ${printExpr(s.where)}`) +
+        (s.groupBy.length === 0 ? '' : ` GROUP BY ${s.groupBy.map(printExpr).join(', ')}`) +
         printOrderBy(s.orderBy) +
         printLimit(s.limit)
       );

@@ -68,6 +68,7 @@ export interface ViewSelect {
   readonly distinct: boolean;
   readonly items: readonly SelectItem[];
   readonly where: Expr | null;
+  readonly groupBy?: readonly Expr[];
   readonly orderBy: readonly OrderItem[];
   readonly limit: Limit | null;
 }
@@ -131,12 +132,12 @@ function substituteAggregates(node: Expr, view: View, rows: readonly (readonly S
 }
 
 /**
- * SELECT items FROM view WHERE ... ORDER BY ... LIMIT ... An aggregate in the select list (COUNT,
- * SUM, MIN, MAX, AVG) makes the whole view one group: there is no GROUP BY over the views yet.
+ * SELECT items FROM view WHERE ... [GROUP BY ...] ORDER BY ... LIMIT ... An aggregate in the select
+ * list (COUNT, SUM, MIN, MAX, AVG) without GROUP BY makes the whole view one group.
  */
 export function queryView(view: View, q: ViewSelect): QueryResult {
   const filtered = filterView(view, q.where).rows;
-  if (q.items.some((i) => hasAggregate(i.expr))) return aggregateView(view, q, filtered);
+  if ((q.groupBy?.length ?? 0) > 0 || q.items.some((i) => hasAggregate(i.expr))) return aggregateView(view, q, filtered);
   const star = (e: Expr): boolean => e.kind === 'star';
   const names: string[] = [];
   const types: (ViewColumn | null)[] = [];
@@ -197,10 +198,48 @@ export function queryView(view: View, q: ViewSelect): QueryResult {
 }
 
 function aggregateView(view: View, q: ViewSelect, rows: readonly (readonly SqlValue[])[]): QueryResult {
-  if (q.items.some((i) => i.expr.kind === 'star')) throw new SqlError('ER_MIX_OF_GROUP_FUNC_AND_FIELDS', 'In aggregated query without GROUP BY, * cannot be selected');
-  const first = rows[0] ?? view.columns.map(() => null);
+  const groupBy = q.groupBy ?? [];
+  if (q.items.some((i) => i.expr.kind === 'star')) {
+    throw new SqlError('ER_MIX_OF_GROUP_FUNC_AND_FIELDS', `In aggregated query${groupBy.length === 0 ? ' without GROUP BY' : ''}, * cannot be selected`);
+  }
+  // Groups in the order their first row appears; without GROUP BY the whole view is one group.
+  const groups = new Map<string, (readonly SqlValue[])[]>();
+  if (groupBy.length === 0) groups.set('', [...rows]);
+  for (const r of groupBy.length === 0 ? [] : rows) {
+    const key = JSON.stringify(groupBy.map((e) => keyOf(evaluate(e, rowContext(view, r, 'field list')))));
+    const members = groups.get(key);
+    if (members) members.push(r);
+    else groups.set(key, [r]);
+  }
   const names = q.items.map((i) => i.alias ?? printExpr(i.expr));
-  const out = q.items.map((i) => evaluate(substituteAggregates(i.expr, view, rows), rowContext(view, first, 'field list')));
-  const outRows = [out].slice(q.limit?.offset ?? 0, (q.limit?.offset ?? 0) + (q.limit?.count ?? 1));
-  return rowsResult(names.map((n, i) => columnForValue(n, out[i] ?? null)), outRows);
+  let results = [...groups.values()].map((members) => {
+    const first = members[0] ?? view.columns.map(() => null);
+    const out = q.items.map((i) => evaluate(substituteAggregates(i.expr, view, members), rowContext(view, first, 'field list')));
+    return { members, first, out };
+  });
+  if (q.orderBy.length > 0) {
+    const keyed = results.map((g) => {
+      const aliases = new Map(names.map((n, i) => [n.toLowerCase(), g.out[i] ?? null]));
+      return { g, keys: q.orderBy.map((o) => evaluate(substituteAggregates(o.expr, view, g.members), rowContext(view, g.first, 'order clause', aliases))) };
+    });
+    keyed.sort((a, b) => {
+      for (let i = 0; i < q.orderBy.length; i++) {
+        const x = a.keys[i] ?? null;
+        const y = b.keys[i] ?? null;
+        const c = x === null ? (y === null ? 0 : -1) : y === null ? 1 : compare(x, y);
+        if (c !== 0) return q.orderBy[i]?.direction === 'DESC' ? -c : c;
+      }
+      return 0;
+    });
+    results = keyed.map((k) => k.g);
+  }
+  let outRows = results.map((g) => g.out);
+  if (q.limit !== null) outRows = outRows.slice(q.limit.offset ?? 0, (q.limit.offset ?? 0) + q.limit.count);
+  return rowsResult(names.map((n, i) => columnForValue(n, outRows.find((r) => r[i] !== null)?.[i] ?? null)), outRows);
+}
+
+function keyOf(v: SqlValue): string | null {
+  if (v === null) return null;
+  if (Buffer.isBuffer(v)) return `x${v.toString('hex')}`;
+  return typeof v === 'string' ? `s${v.toLowerCase()}` : `n${String(v)}`;
 }
