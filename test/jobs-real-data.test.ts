@@ -275,10 +275,18 @@ describe.each(['embedded', 'mariadb'] as const)('the four dialects on the %s tar
     expect(String(finished?.first)).toBe(String(ids[0]));
   });
 
+  it('a failing IMPORT INTO answers with the MySQL error of its cause', async () => {
+    await s3.put(bucket, 'codes/1.csv', '1,a,1\n');
+    await expect(q(c, `IMPORT INTO no_such_table FROM '${tidbUri('codes/1.csv')}'`)).rejects.toMatchObject({ errno: 1146, sqlState: '42S02' });
+    await fresh('t');
+    await expect(q(c, `IMPORT INTO t (id, no_such_column) FROM '${tidbUri('codes/1.csv')}'`)).rejects.toMatchObject({ errno: 1054, sqlState: '42S22' });
+    await expect(q(c, `IMPORT INTO t FROM '/etc/passwd'`)).rejects.toMatchObject({ errno: 1290 });
+  });
+
   it('error rows are queryable: SHOW JOB ERRORS by every id form, pointed to by result_url, TrackingUrl and Result_Message', async () => {
     await s3.put(bucket, 'bad/1.csv', '1,a,1\n2,b,notanumber\n3,c,3\n');
     await fresh('t');
-    await expect(q(c, `IMPORT INTO t FROM '${tidbUri('bad/1.csv')}'`)).rejects.toThrow(/\[Job \d+\]/);
+    await expect(q(c, `IMPORT INTO t FROM '${tidbUri('bad/1.csv')}'`)).rejects.toThrow(/see SHOW JOB ERRORS '\d+'/);
     expect(await count('t')).toBe(0);
     const [failed] = await q(c, "SHOW IMPORT JOBS WHERE Status = 'failed' AND Data_Source LIKE '%bad/1.csv%'");
     const id = Number(failed?.Job_ID);
@@ -340,8 +348,8 @@ describe.each(['embedded', 'mariadb'] as const)('the four dialects on the %s tar
 
     const started = Date.now();
     await q(c, `CANCEL IMPORT JOB ${runningId}`);
-    // Measured: well under a second on the embedded target; see the report for mariadbd.
-    expect(Date.now() - started).toBeLessThan(15_000);
+    // Measured: well under a second on both targets (the import alone takes ≈ 8 s at this speed).
+    expect(Date.now() - started).toBeLessThan(3_000);
     expect((await q(c, `SHOW IMPORT JOB ${runningId}`))[0]?.Status).toBe('cancelled');
     expect(await count('slow')).toBe(0);
     const tables = (await q(c, 'SHOW TABLES')).map((r) => String(Object.values(r)[0]));

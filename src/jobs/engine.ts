@@ -467,7 +467,10 @@ export class JobEngine {
       if (reason === 'drop') return;
       try {
         if (reason === 'cancel') this.transition(job.id, 'CANCELLED', now, { finishedAt: now });
-        else this.transition(job.id, 'FAILED', now, { finishedAt: now, errorMsg: failureMessage(e, reason, job) });
+        else {
+          const code = reason === null && e instanceof SqlError ? { errorErrno: e.errno, errorSqlState: e.sqlState } : { errorErrno: null, errorSqlState: null };
+          this.transition(job.id, 'FAILED', now, { finishedAt: now, errorMsg: failureMessage(e, reason, job), ...code });
+        }
       } catch {
         // CANCEL already moved it on.
       }

@@ -2,10 +2,9 @@
 // job record in that dialect's vocabulary and with its error wording.
 
 import type { QueryResult } from '../protocol/handler.js';
-import { SqlError } from '../protocol/sql-error.js';
-import type { JobInsert, Property, S3Select, Statement, StatementOf, TableFunctionArg } from '../sql/ast.js';
-import { rowsResult } from '../session/results.js';
-import { filterShowRows } from '../session/results.js';
+import { ER, SqlError } from '../protocol/sql-error.js';
+import type { ImportOptionName, JobInsert, Property, S3Select, Statement, StatementOf, TableFunctionArg } from '../sql/ast.js';
+import { filterShowRows, rowsResult } from '../session/results.js';
 import type { JobStatements, SessionContext } from '../session/session.js';
 import type { JobEngine } from './engine.js';
 import { JobTransitionError, dorisError } from './errors.js';
@@ -17,6 +16,18 @@ import { dorisJobsView, dorisTasksView } from './views/doris-view.js';
 import { adbJobId, dateTime, parseAdbJobId } from './views/format.js';
 import { TIDB_COLUMNS, tidbView } from './views/tidb-view.js';
 import { filterView, queryView, viewResult, type View, type ViewColumn } from './views/view-query.js';
+
+/** WITH options of IMPORT INTO that are validated (parser) but have no effect here, and why. */
+const IMPORT_OPTIONS_WITHOUT_EFFECT: Partial<Record<ImportOptionName, string>> = {
+  SPLIT_FILE: 'each file is read start to end by one lane',
+  DISK_QUOTA: 'loadwire does not sort data on local disk',
+  DISABLE_TIKV_IMPORT_MODE: 'there is no TiKV import mode outside TiDB',
+  CLOUD_STORAGE_URI: 'loadwire does not use global sort',
+  DISABLE_PRECHECK: 'the target table must still be empty',
+  RECORD_ERRORS: 'every error row is kept (SHOW JOB ERRORS)',
+  __MAX_ENGINE_SIZE: 'a TiDB Lightning tuning option',
+  __FORCE_MERGE_STEP: 'a TiDB Lightning tuning option',
+};
 
 const DEFAULT_PRIORITY = 1;
 
@@ -287,6 +298,11 @@ export class EngineJobStatements implements JobStatements {
 
   private async importInto(s: StatementOf<'importInto'>, session: SessionContext, signal: AbortSignal): Promise<QueryResult> {
     if (session.inTransaction) throw new SqlError('ER_LOAD_DATA_PRECHECK_FAILED', 'PreCheck failed: cannot run IMPORT INTO in explicit transaction');
+    // TiDB's options that loadwire validates but cannot honour are reported, never silently dropped.
+    for (const o of s.options) {
+      const why = IMPORT_OPTIONS_WITHOUT_EFFECT[o.name];
+      if (why) session.warn(ER.ER_NOT_SUPPORTED_YET.errno, `IMPORT INTO option ${o.name} is accepted but has no effect in loadwire: ${why}`);
+    }
     const database = databaseOf(s.table.schema, session);
     const statement: JobStatement = { ...s, table: { schema: database, name: s.table.name } };
     const job = this.engine.submit({
@@ -311,9 +327,13 @@ export class EngineJobStatements implements JobStatements {
       case 'CANCELLED':
         throw new SqlError('ER_QUERY_INTERRUPTED', `Query execution was interrupted: import job ${job.id} was cancelled`);
       default:
-        // The store keeps the message, not the errno: TiDB answers its pre-check failures with 8173.
+        // The cause's own errno and SQLSTATE (1146, 1054, 1292, 8173 ...); 1105 only when it had none.
+        if (ended.errorCode !== null) {
+          const pointer = ended.errorRowCount > 0 && !(ended.errorMsg ?? '').includes('SHOW JOB ERRORS') ? `; see SHOW JOB ERRORS '${ended.id}'` : '';
+          throw SqlError.fromServer(ended.errorCode.errno, ended.errorCode.sqlState, `${ended.errorMsg ?? ''}${pointer}`);
+        }
         if (ended.errorMsg?.startsWith('PreCheck failed') === true) throw new SqlError('ER_LOAD_DATA_PRECHECK_FAILED', ended.errorMsg);
-        throw new SqlError('ER_UNKNOWN_ERROR', `[Job ${job.id}] ${ended.errorMsg ?? `import job ended ${tidbStatus(ended.state)}`}`);
+        throw new SqlError('ER_UNKNOWN_ERROR', `Import job ${job.id} failed: ${ended.errorMsg ?? tidbStatus(ended.state)}`);
     }
   }
 

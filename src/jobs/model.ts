@@ -48,6 +48,8 @@ export interface Job {
   readonly resumeAt: number | null;
   readonly failureCount: number;
   readonly errorMsg: string | null;
+  /** MySQL error number and SQLSTATE of the failure's cause, when it had one. */
+  readonly errorCode: { readonly errno: number; readonly sqlState: string } | null;
   readonly currentOffset: string | null;
   readonly endOffset: string | null;
   readonly progress: JobProgress;

@@ -107,6 +107,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX error_rows_by_job ON error_rows (job_id, task_id, id);
     `,
   },
+  {
+    // A failed job keeps the MySQL error number and SQLSTATE of its cause, so a blocking
+    // IMPORT INTO answers 1146, 1054, 1292, ... rather than a generic 1105.
+    version: 2,
+    sql: `
+      ALTER TABLE jobs ADD COLUMN error_errno INTEGER;
+      ALTER TABLE jobs ADD COLUMN error_sqlstate TEXT;
+    `,
+  },
 ];
 
 export function applyMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {

@@ -27,6 +27,8 @@ export interface JobRow {
   resume_at: number | null;
   failure_count: number;
   error_msg: string | null;
+  error_errno: number | null;
+  error_sqlstate: string | null;
   current_offset: string | null;
   end_offset: string | null;
   total_files: number | null;
@@ -88,6 +90,7 @@ export function jobFromRow(r: JobRow): Job {
     resumeAt: r.resume_at,
     failureCount: r.failure_count,
     errorMsg: r.error_msg,
+    errorCode: r.error_errno === null || r.error_sqlstate === null ? null : { errno: r.error_errno, sqlState: r.error_sqlstate },
     currentOffset: r.current_offset,
     endOffset: r.end_offset,
     progress: {

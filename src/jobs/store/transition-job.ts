@@ -11,6 +11,8 @@ export interface TransitionFields {
   readonly startedAt?: number | null;
   readonly finishedAt?: number | null;
   readonly errorMsg?: string | null;
+  readonly errorErrno?: number | null;
+  readonly errorSqlState?: string | null;
   readonly pausedByUser?: boolean;
   readonly resumeAt?: number | null;
   readonly failureCount?: number;
@@ -20,6 +22,8 @@ const FIELD_COLUMNS: Readonly<Record<keyof TransitionFields, string>> = {
   startedAt: 'started_at',
   finishedAt: 'finished_at',
   errorMsg: 'error_msg',
+  errorErrno: 'error_errno',
+  errorSqlState: 'error_sqlstate',
   pausedByUser: 'paused_by_user',
   resumeAt: 'resume_at',
   failureCount: 'failure_count',
