@@ -7,6 +7,7 @@ import mysql, { type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Loader, SourceSpec } from '../src/load/contract.js';
 import { createLoader } from '../src/load/loader.js';
+import type { BulkWriter } from '../src/targets/bulk-writer.js';
 import { MySqlBulkWriter } from '../src/targets/mysql/bulk-writer.js';
 import { SqlError } from '../src/protocol/sql-error.js';
 import { startMariaDb, type MariaDbInstance } from './harness/mariadb.js';
@@ -39,6 +40,10 @@ function job(source: SourceSpec, list: Awaited<ReturnType<typeof files>>, mappin
   return { jobId: `job-${n}`, database: 'w', table: 't', source, files: list, mapping };
 }
 
+function s3Config() {
+  return { endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey, region: 'us-east-1', forcePathStyle: true };
+}
+
 beforeAll(async () => {
   [s3, maria] = await Promise.all([startS3(), startMariaDb()]);
   await s3.createBucket(BUCKET);
@@ -46,7 +51,7 @@ beforeAll(async () => {
   writer = new MySqlBulkWriter({ url: `mysql://root@127.0.0.1:${maria.port}/`, connectionLimit: 4 });
   loader = createLoader({
     writer,
-    sources: { importDir: '/nonexistent', s3: { endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey, region: 'us-east-1', forcePathStyle: true } },
+    sources: { importDir: '/nonexistent', s3: s3Config() },
     decodeInWorker: false,
     commitBytes: 16,
   });
@@ -129,4 +134,99 @@ describe('mysql target loads', () => {
     const [[all]] = (await conn.query({ sql: 'SELECT COUNT(*), COUNT(DISTINCT id), SUM(id) FROM w.t', rowsAsArray: true })) as unknown as [[[number, number, string]]];
     expect(all.map(Number)).toEqual([150, 150, 3 * 1225 + (0 + 1000 + 2000) * 50]);
   });
+
+  it('a cancel that lands while the task is being set up stops it at once, leaving nothing', async () => {
+    // ≈ 100 KB at 32 KiB/s: about 3 s of throttled writing if the abort went unnoticed.
+    const src = await put(`c${n}.csv`, Array.from({ length: 6000 }, (_, i) => `${i},n${i},${i},note${i}`).join('\n') + '\n');
+    const list = await files(src);
+    const ac = new AbortController();
+    const aborting: BulkWriter = {
+      openTask: async (spec) => {
+        const session = await writer.openTask(spec);
+        ac.abort(new SqlError('ER_QUERY_INTERRUPTED', 'cancelled'));
+        return session;
+      },
+      committed: (jobId) => writer.committed(jobId),
+      discard: (jobId, database, table) => writer.discard(jobId, database, table),
+      close: () => Promise.resolve(),
+    };
+    const cancelling = createLoader({ writer: aborting, sources: { importDir: '/nonexistent', s3: s3Config() }, decodeInWorker: false });
+    const started = Date.now();
+    await expect(cancelling.load(request(job(src, list), { signal: ac.signal, maxWriteSpeed: 32 * 1024 }).request)).rejects.toMatchObject({ errno: 1317 });
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(await rows('t')).toEqual([]);
+    expect(await tables()).toEqual(['__loadwire_ledger', 't']);
+    expect(await loader.committed(`job-${n}`)).toEqual([]);
+  });
+
+  it('a cancel interrupts a LOAD DATA that is waiting (KILL QUERY), rolls the batch back and keeps the pool usable', async () => {
+    const src = await put(`k${n}.csv`, '1,ann,3,x\n2,bob,4,y\n');
+    const list = await files(src);
+    // Another session holds row 1: the lane's LOAD DATA waits for the lock (50 s by default).
+    const holder = await mysql.createConnection({ host: maria.host, port: maria.port, user: maria.user, password: maria.password });
+    try {
+      await holder.query('START TRANSACTION');
+      await holder.query("INSERT INTO w.t (id, name) VALUES (1, 'held')");
+      const ac = new AbortController();
+      const loading = loader.load(request(job(src, list), { atomicity: 'batch', signal: ac.signal }).request);
+      await until(async () => {
+        const [waiting] = await conn.query("SELECT 1 FROM information_schema.PROCESSLIST WHERE INFO LIKE 'LOAD DATA%'");
+        return (waiting as unknown[]).length > 0;
+      });
+      const started = Date.now();
+      ac.abort(new SqlError('ER_QUERY_INTERRUPTED', 'cancelled'));
+      await expect(loading).rejects.toMatchObject({ errno: 1317 });
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    expect(await rows('t')).toEqual([]);
+    expect(await loader.committed(`job-${n}`)).toEqual([]);
+    // Every lane connection went back to the pool or was closed: a full-width load still runs.
+    const again = await loader.load(request({ ...job(src, list), jobId: `again-${n}` }, { threads: 3 }).request);
+    expect(again).toMatchObject({ rowsLoaded: 2 });
+  });
 });
+
+describe('mysql target error counters', () => {
+  it('count a lock wait timeout as transient and a missing table as permanent', async () => {
+    const counts = { transient: 0, permanent: 0 };
+    const src = await put(`m${n}.csv`, '1,ann,3,x\n');
+    const list = await files(src);
+    // New connections wait 1 s for a lock instead of 50.
+    await conn.query('SET GLOBAL innodb_lock_wait_timeout = 1');
+    const impatient = new MySqlBulkWriter({ url: `mysql://root@127.0.0.1:${maria.port}/`, connectionLimit: 2 });
+    const holder = await mysql.createConnection({ host: maria.host, port: maria.port, user: maria.user, password: maria.password });
+    try {
+      const counting = createLoader({
+        writer: impatient, sources: { importDir: '/nonexistent', s3: s3Config() }, decodeInWorker: false,
+        metrics: { sourceError: () => undefined, targetError: (kind) => void counts[kind]++ },
+      });
+      await holder.query('START TRANSACTION');
+      await holder.query("INSERT INTO w.t (id, name) VALUES (1, 'held')");
+      await expect(counting.load(request(job(src, list), { atomicity: 'batch' }).request)).rejects.toMatchObject({ errno: 1205 });
+      expect(counts).toEqual({ transient: 1, permanent: 0 });
+      await expect(counting.load(request({ ...job(src, list), table: 'nope' }).request)).rejects.toMatchObject({ errno: 1146 });
+      expect(counts).toEqual({ transient: 1, permanent: 1 });
+    } finally {
+      await conn.query('SET GLOBAL innodb_lock_wait_timeout = DEFAULT');
+      await holder.query('ROLLBACK');
+      await holder.end();
+      await impatient.close();
+    }
+  });
+});
+
+async function tables(): Promise<string[]> {
+  const [r] = await conn.query({ sql: "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'w'", rowsAsArray: true });
+  return (r as string[][]).map((row) => String(row[0])).sort();
+}
+
+async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -6,12 +6,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SqlError, isSqlError } from '../protocol/sql-error.js';
 import { createSource, type SourceConfig } from '../sources/create-source.js';
-import { abortError, type ObjectInfo, type Source } from '../sources/source.js';
+import { SourceError, abortError, type ObjectInfo, type Source } from '../sources/source.js';
 import { decodeObject, formatSpecFrom, type DecodeOptions, type FormatSpec } from '../formats/decode.js';
 import { DecodeWorker } from '../formats/worker-decoder.js';
 import { truncateRaw, type RowBatch, type Value } from '../formats/types.js';
 import { FIELD_IN_EXTRA, FIELD_IN_TEXT, FIELD_NULL, TextBatch, type TextBatchData } from '../formats/text-batch.js';
-import type { BulkWriter, LedgerRecord, StagedRows, TaskSession, WriteLane, WritePlan } from '../targets/bulk-writer.js';
+import { targetErrorKind, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WritePlan } from '../targets/bulk-writer.js';
+import type { LoadMetrics } from '../ops/metrics.js';
 import type { ErrorRow, FileRef, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader, SourceSpec } from './contract.js';
 import { bindFields, planMapping, planSql, type MappingPlan } from './mapping.js';
 
@@ -24,6 +25,8 @@ export interface LoaderOptions {
   readonly decodeInWorker?: boolean;
   /** Decoded bytes per commit (default 8 MiB): the unit of resumption and of memory held by a writer. */
   readonly commitBytes?: number;
+  /** Counts source (S3) and target errors; also used by the sources unless `sources.metrics` is set. */
+  readonly metrics?: Pick<LoadMetrics, 'sourceError' | 'targetError'>;
 }
 
 const DEFAULT_COMMIT_BYTES = 8 * 1024 * 1024;
@@ -150,6 +153,9 @@ function tooManyFiltered(t: Totals): SqlError {
 export class PipelineLoader implements Loader {
   private readonly writer: BulkWriter;
   private readonly sources: SourceConfig;
+  /** The same settings as plain data, for decode workers (a metrics hook cannot cross threads). */
+  private readonly workerSources: SourceConfig;
+  private readonly metrics: Pick<LoadMetrics, 'sourceError' | 'targetError'> | null;
   private readonly inWorker: boolean;
   private readonly commitBytes: number;
   private readonly idle: DecodeWorker[] = [];
@@ -157,7 +163,11 @@ export class PipelineLoader implements Loader {
 
   constructor(options: LoaderOptions) {
     this.writer = options.writer;
-    this.sources = options.sources;
+    this.metrics = options.metrics ?? null;
+    const sourceMetrics = options.sources.metrics ?? options.metrics;
+    this.sources = sourceMetrics ? { ...options.sources, metrics: sourceMetrics } : options.sources;
+    const { metrics: _hook, ...plain } = options.sources;
+    this.workerSources = plain;
     this.inWorker = options.decodeInWorker ?? true;
     this.commitBytes = options.commitBytes ?? DEFAULT_COMMIT_BYTES;
   }
@@ -187,6 +197,30 @@ export class PipelineLoader implements Loader {
     this.idleTimer.unref();
   }
 
+  /** A call into the target: its failure counts as a target error (an interrupted statement does not). */
+  private target<T>(call: Promise<T>): Promise<T> {
+    const metrics = this.metrics;
+    if (metrics === null) return call;
+    return call.catch((e: unknown) => {
+      const kind = targetErrorKind(e);
+      if (kind !== null) metrics.targetError(kind);
+      throw e;
+    });
+  }
+
+  /**
+   * Batches decoded in a worker, whose S3 source has no metrics hook: a read it gave up on is
+   * counted here when its error arrives. (Its retries are not seen from this thread.)
+   */
+  private async *countingSourceFailures(batches: AsyncIterable<RowBatch>): AsyncGenerator<RowBatch> {
+    try {
+      yield* batches;
+    } catch (e) {
+      if (e instanceof SourceError && e.uri.startsWith('s3://')) this.sources.metrics?.sourceError('permanent');
+      throw e;
+    }
+  }
+
   /** Starts a decode worker ahead of the load that usually follows a listing. */
   private warmWorker(): void {
     if (this.inWorker && this.idle.length === 0) void this.giveWorker(new DecodeWorker(), true);
@@ -211,17 +245,17 @@ export class PipelineLoader implements Loader {
   }
 
   async committed(jobId: string): Promise<LedgerEntry[]> {
-    const records = await this.writer.committed(jobId);
+    const records = await this.target(this.writer.committed(jobId));
     return records.map((r) => ({ jobId: r.jobId, taskId: r.taskId, file: r.file, etag: r.etag, rows: r.rowsLoaded, committedAt: r.committedAt }));
   }
 
   discard(jobId: string, database: string, table: string): Promise<void> {
-    return this.writer.discard(jobId, database, table);
+    return this.target(this.writer.discard(jobId, database, table));
   }
 
   async load(request: LoadRequest): Promise<LoadResult> {
     if (request.signal.aborted) throw abortError(request.signal, 'load');
-    const session = await this.writer.openTask({ jobId: request.jobId, taskId: request.taskId, database: request.database, table: request.table });
+    const session = await this.target(this.writer.openTask({ jobId: request.jobId, taskId: request.taskId, database: request.database, table: request.table }));
     try {
       return await this.run(session, request);
     } catch (e) {
@@ -233,18 +267,18 @@ export class PipelineLoader implements Loader {
 
   private async run(session: TaskSession, request: LoadRequest): Promise<LoadResult> {
     const shadowed = request.atomicity === 'job' || request.mode === 'overwrite';
-    let records = await session.records();
+    let records = await this.target(session.records());
     const totals: Totals = { filesDone: 0, bytesRead: 0, rowsScanned: 0, rowsLoaded: 0, rowsFiltered: 0, firstError: null };
     const staged = records.some((r) => r.state === 'staged');
     if (shadowed && records.length > 0 && !staged) {
       // Published by an earlier run: the task is done, and its figures are in the ledger.
       return { ...sumRecords(records, totals), firstError: null };
     }
-    if (request.requireEmptyTarget && !staged && (await session.countRows()) > 0) throw tableNotEmptyError();
+    if (request.requireEmptyTarget && !staged && (await this.target(session.countRows())) > 0) throw tableNotEmptyError();
 
     if (request.mapping.kind === 'query') {
       if (records.length > 0) return { ...sumRecords(records, totals), firstError: null };
-      const n = await session.insertQuery(request.mapping.columns, request.mapping.sql, request.mode);
+      const n = await this.target(session.insertQuery(request.mapping.columns, request.mapping.sql, request.mode));
       const result = { ...totals, rowsScanned: n, rowsLoaded: n };
       request.onProgress(result);
       return result;
@@ -252,20 +286,21 @@ export class PipelineLoader implements Loader {
     if (!request.source) throw new SqlError('ER_WRONG_USAGE', 'A file load needs a source');
 
     if (shadowed) {
-      const reused = await session.useShadow(staged);
+      const reused = await this.target(session.useShadow(staged));
       if (!reused) records = records.filter((r) => r.state === 'committed');
     }
     sumRecords(records, totals);
     try {
+      if (request.signal.aborted) throw abortError(request.signal, 'load');
       await this.loadFiles(session, request, request.source, records, totals);
       if (shadowed) {
         if (ratioExceeded(totals, request.maxFilterRatio)) throw tooManyFiltered(totals);
         if (request.signal.aborted) throw abortError(request.signal, 'load');
-        await session.publish(request.mode, { expectedRows: totals.rowsLoaded, checksum: request.checksum });
+        await this.target(session.publish(request.mode, { expectedRows: totals.rowsLoaded, checksum: request.checksum }));
       }
     } catch (e) {
       // A one-shot task leaves nothing behind; a streaming one keeps its committed batches.
-      if (shadowed) await session.dropShadow();
+      if (shadowed) await this.target(session.dropShadow());
       throw e;
     }
     request.onProgress(progressOf(totals));
@@ -290,12 +325,15 @@ export class PipelineLoader implements Loader {
     const throttle = new Throttle(request.maxWriteSpeed);
     let next = 0;
     let failed: unknown = null;
+    // Aborted by the request or by the first failing lane. A request aborted before this point
+    // (CANCEL during openTask / useShadow, round trips on a MySQL target) fires no 'abort' event.
     const abort = new AbortController();
     const onAbort = (): void => abort.abort(request.signal.reason);
     request.signal.addEventListener('abort', onAbort, { once: true });
+    if (request.signal.aborted) onAbort();
     const ctx: LaneContext = { request, plan, writePlan, spec, source, totals, throttle, signal: abort.signal };
     const runLane = async (): Promise<void> => {
-      const lane = await session.lane(writePlan);
+      const lane = await this.target(session.lane(writePlan));
       const worker = this.inWorker ? this.takeWorker() : null;
       let reusable = true;
       const src = worker ? null : createSource(source.uri, source.properties, this.sources);
@@ -333,7 +371,7 @@ export class PipelineLoader implements Loader {
       ...(resume ? { resume: { offset: resume.endOffset, line: resume.endLine, columns: resume.header } } : {}),
     };
     if (worker) {
-      return worker.decode({ uri: ctx.source.uri, properties: ctx.source.properties, config: this.sources, object, spec: ctx.spec, options }, ctx.signal);
+      return this.countingSourceFailures(worker.decode({ uri: ctx.source.uri, properties: ctx.source.properties, config: this.workerSources, object, spec: ctx.spec, options }, ctx.signal));
     }
     return decodeObject(src!, object, ctx.spec, { ...options, signal: ctx.signal });
   }
@@ -349,10 +387,10 @@ export class PipelineLoader implements Loader {
         totals.firstError ??= unit.firstError;
         throw tooManyFiltered({ ...totals, firstError: totals.firstError ?? unit.firstError });
       }
-      await lane.commit({
+      await this.target(lane.commit({
         file: file.uri, etag: file.etag, startOffset: unit.startOffset, endOffset: unit.endOffset, startLine: unit.startLine, endLine: unit.endLine,
         header, rowsScanned: unit.scanned, rowsLoaded: unit.loaded, rowsFiltered: unit.filtered, bytes: unit.bytes, done,
-      });
+      }));
       Object.assign(totals, addUnit(totals, unit, false));
       if (done) totals.filesDone++;
       if (unit.errorRows.length > 0) request.onErrorRows(unit.errorRows);
@@ -373,7 +411,7 @@ export class PipelineLoader implements Loader {
       }
       for (const e of batch.errors) unit.error({ file: e.file, line: e.line, reason: e.reason, raw: e.raw });
       const rows = new BatchRows(batch, positions, kept === keep.length ? keep : keep.subarray(0, kept));
-      const outcome = await lane.write(rows, ctx.signal);
+      const outcome = await this.target(lane.write(rows, ctx.signal));
       if (ctx.signal.aborted) break;
       for (const e of outcome.errors) unit.error({ file: file.uri, line: rows.line(e.row), reason: e.reason, raw: rows.raw(e.row) }, true);
       unit.scanned += kept;

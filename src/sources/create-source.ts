@@ -4,13 +4,18 @@ import { isAbsolute, sep } from 'node:path';
 import { parseLocation } from './location.js';
 import { LocalSource } from './local-source.js';
 import { S3Source, type S3Defaults } from './s3-source.js';
-import type { Source } from './source.js';
+import type { Source, SourceMetrics } from './source.js';
 
 export interface SourceConfig {
   /** The directory local paths must be under (default `<data dir>/import`). */
   readonly importDir: string;
   /** Daemon-wide S3 endpoint, region, keys and retry policy. */
   readonly s3?: S3Defaults;
+  /**
+   * Counts S3 retries and failures. Not plain data: the loader leaves it out of the settings it
+   * posts to decode workers.
+   */
+  readonly metrics?: SourceMetrics;
 }
 
 /**
@@ -28,7 +33,7 @@ export function createSource(uri: string, properties: Readonly<Record<string, st
   const location = parseLocation(resolveLocalPath(uri, config.importDir), properties);
   switch (location.kind) {
     case 's3':
-      return new S3Source({ location, ...(config.s3 ? { defaults: config.s3 } : {}) });
+      return new S3Source({ location, ...(config.s3 ? { defaults: config.s3 } : {}), ...(config.metrics ? { metrics: config.metrics } : {}) });
     case 'local':
       return new LocalSource({ location, importDir: config.importDir });
     default: {

@@ -9,7 +9,7 @@ import type { GetObjectCommandOutput, ListObjectsV2CommandOutput, S3Client } fro
 import { literalPrefix, wildcardToRegExp, type S3Location, type S3Params } from './location.js';
 import { DEFAULT_RETRY, backoffMs, sleep, type RetryPolicy } from './retry.js';
 import { isTransient, toSourceError } from './s3-errors.js';
-import { abortError, readAll, type ListOptions, type ObjectInfo, type OpenOptions, type Source } from './source.js';
+import { abortError, readAll, type ListOptions, type ObjectInfo, type OpenOptions, type Source, type SourceError, type SourceMetrics } from './source.js';
 
 /** Daemon-wide S3 settings, used for whatever a statement does not say. */
 export interface S3Defaults extends S3Params {
@@ -25,6 +25,7 @@ export interface S3SourceOptions {
   readonly defaults?: S3Defaults;
   /** Use this client instead of building one (tests, shared pools). */
   readonly client?: S3Client;
+  readonly metrics?: SourceMetrics;
 }
 
 // The SDK is loaded on first use: it is large (~1 s to load here), and a worker or a daemon that
@@ -69,6 +70,7 @@ export class S3Source implements Source {
   private readonly defaults: S3Defaults | undefined;
   private closed = false;
   private readonly retry: RetryPolicy;
+  private readonly metrics: SourceMetrics | undefined;
 
   constructor(opts: S3SourceOptions) {
     this.loc = opts.location;
@@ -77,6 +79,17 @@ export class S3Source implements Source {
     this.ownsClient = !opts.client;
     this.defaults = opts.defaults;
     this.retry = opts.defaults?.retry ?? DEFAULT_RETRY;
+    this.metrics = opts.metrics;
+  }
+
+  /** After the `failures`-th failure in a row: the error to give up with, or null to retry; counted either way. */
+  private giveUp(e: unknown, uri: string, failures: number): SourceError | null {
+    if (!isTransient(e) || failures >= this.retry.attempts) {
+      this.metrics?.sourceError('permanent');
+      return toSourceError(e, uri, failures);
+    }
+    this.metrics?.sourceError('transient');
+    return null;
   }
 
   private async s3(): Promise<{ client: S3Client; sdk: Sdk }> {
@@ -101,7 +114,8 @@ export class S3Source implements Source {
         return await fn();
       } catch (e) {
         if (signal?.aborted) throw abortError(signal, what);
-        if (!isTransient(e) || n >= this.retry.attempts) throw toSourceError(e, uri, n);
+        const fatal = this.giveUp(e, uri, n);
+        if (fatal) throw fatal;
         await sleep(backoffMs(this.retry, n - 1), signal);
       }
     }
@@ -180,7 +194,8 @@ export class S3Source implements Source {
       } catch (e) {
         if (signal?.aborted) throw abortError(signal, `reading ${object.uri}`);
         failures++;
-        if (!isTransient(e) || failures >= this.retry.attempts) throw toSourceError(e, object.uri, failures);
+        const fatal = this.giveUp(e, object.uri, failures);
+        if (fatal) throw fatal;
         await sleep(backoffMs(this.retry, failures - 1), signal);
         continue;
       }
@@ -215,7 +230,8 @@ export class S3Source implements Source {
       } catch (e) {
         if (signal?.aborted) throw abortError(signal, `reading ${object.uri}`);
         failures++;
-        if (!isTransient(e) || failures >= this.retry.attempts) throw toSourceError(e, object.uri, failures);
+        const fatal = this.giveUp(e, object.uri, failures);
+        if (fatal) throw fatal;
         await sleep(backoffMs(this.retry, failures - 1), signal);
       } finally {
         signal?.removeEventListener('abort', onAbort);

@@ -47,6 +47,14 @@ export interface Source {
 }
 
 /**
+ * Where a source reports its failed requests (the daemon's metrics): 'transient' for one it
+ * retries, 'permanent' for one it gives up on (a permanent error, or the retries exhausted).
+ */
+export interface SourceMetrics {
+  sourceError(kind: 'transient' | 'permanent'): void;
+}
+
+/**
  * A reading failure the job engine can act on: an SqlError for the user, plus whether retrying
  * later might help (the source itself has already retried transient errors) and what was read.
  */

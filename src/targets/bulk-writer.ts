@@ -119,6 +119,35 @@ export interface BulkWriter {
   close(): Promise<void>;
 }
 
+/**
+ * Target errors a later attempt may not meet: the connection broke or another transaction was in
+ * the way. Anything else (schema, data, privileges, checksum) fails the same way again.
+ */
+const TRANSIENT_TARGET_ERRNOS = new Set([
+  1040, // ER_CON_COUNT_ERROR
+  1053, // ER_SERVER_SHUTDOWN
+  1158, // ER_NET_READ_ERROR (also what a lost target connection is reported as)
+  1159, // ER_NET_READ_INTERRUPTED
+  1160, // ER_NET_ERROR_ON_WRITE
+  1161, // ER_NET_WRITE_INTERRUPTED
+  1205, // ER_LOCK_WAIT_TIMEOUT
+  1213, // ER_LOCK_DEADLOCK
+  2006, // CR_SERVER_GONE_ERROR
+  2013, // CR_SERVER_LOST
+]);
+/** Driver error codes of the same kind (mysql2, Node sockets, better-sqlite3). */
+const TRANSIENT_TARGET_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
+const ER_QUERY_INTERRUPTED = 1317;
+
+/** How a target failure counts: transient, permanent, or not a failure at all (an abort interrupted it). */
+export function targetErrorKind(e: unknown): 'transient' | 'permanent' | null {
+  const { errno, code } = (e ?? {}) as { errno?: unknown; code?: unknown };
+  if (errno === ER_QUERY_INTERRUPTED) return null;
+  if (typeof errno === 'number' && TRANSIENT_TARGET_ERRNOS.has(errno)) return 'transient';
+  if (typeof code === 'string' && TRANSIENT_TARGET_CODES.has(code)) return 'transient';
+  return 'permanent';
+}
+
 /** The shadow table of a job's task into a table: stable across restarts, so a rerun finds it. */
 export function shadowName(jobId: string, table: string): string {
   return `${SHADOW_PREFIX}${createHash('sha1').update(`${jobId}\0${table.toLowerCase()}`).digest('hex').slice(0, 16)}`;

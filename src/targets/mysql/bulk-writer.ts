@@ -13,7 +13,7 @@
 // with the rename, plain column lists and passed-through lines, 1 M rows: 174 k vs the CLI's 231 k).
 
 import { Readable } from 'node:stream';
-import mysql, { type Pool, type PoolConnection, type ResultSetHeader } from 'mysql2/promise';
+import mysql, { type ConnectionOptions, type Pool, type PoolConnection, type ResultSetHeader } from 'mysql2/promise';
 import { SqlError } from '../../protocol/sql-error.js';
 import type { Value } from '../../formats/types.js';
 import type { ColumnDef, TableDef } from '../target.js';
@@ -95,17 +95,21 @@ export class MySqlBulkWriter implements BulkWriter {
   readonly pool: Pool;
   private readonly where: string;
   readonly connectionLimit: number;
+  private readonly connect: ConnectionOptions;
 
   constructor(options: MySqlBulkWriterOptions) {
     const url = new URL(options.url);
     this.where = `${url.hostname}:${url.port || 3306}`;
     this.connectionLimit = options.connectionLimit ?? 8;
-    this.pool = mysql.createPool({
+    this.connect = {
       host: url.hostname,
       port: Number(url.port || 3306),
       user: decodeURIComponent(url.username),
       password: decodeURIComponent(url.password),
       ssl: url.searchParams.get('ssl') === 'true' ? { rejectUnauthorized: url.searchParams.get('ssl-verify') !== 'false' } : undefined,
+    };
+    this.pool = mysql.createPool({
+      ...this.connect,
       connectionLimit: this.connectionLimit,
       maxIdle: 2,
       charset: 'utf8mb4',
@@ -124,6 +128,23 @@ export class MySqlBulkWriter implements BulkWriter {
       return c;
     } catch (e) {
       throw fail(e, this.where);
+    }
+  }
+
+  /**
+   * Stops the statement running on connection `threadId` (KILL QUERY), from a connection of its
+   * own as MySQL clients do: the pool may have none free, every one being a busy lane. Never
+   * throws; when it fails the statement simply runs to its end.
+   */
+  async killQuery(threadId: number): Promise<void> {
+    let c: mysql.Connection | null = null;
+    try {
+      c = await mysql.createConnection({ ...this.connect, connectTimeout: 5_000 });
+      await c.query(`KILL QUERY ${Number(threadId)}`);
+    } catch {
+      // Best effort.
+    } finally {
+      await c?.end().catch(() => c?.destroy());
     }
   }
 
@@ -271,7 +292,7 @@ class MySqlTaskSession implements TaskSession {
 
   async lane(plan: WritePlan): Promise<WriteLane> {
     const c = await this.writer.connection();
-    return new MySqlLane(c, this.def, this.spec, this.shadow ?? this.def.name, plan);
+    return new MySqlLane(c, this.def, this.spec, this.shadow ?? this.def.name, plan, (id) => this.writer.killQuery(id));
   }
 
   async publish(mode: 'append' | 'overwrite', check: { expectedRows: number; checksum: 'required' | 'optional' | 'off' }): Promise<void> {
@@ -377,13 +398,18 @@ class MySqlTaskSession implements TaskSession {
 class MySqlLane implements WriteLane {
   private open = false;
   private staged = false;
+  /** A KILL QUERY was sent to this connection: it is closed, not returned to the pool. */
+  private killed = false;
   private readonly load: string;
   /** LOAD DATA of the source's own comma-separated lines, for direct mappings; else null. */
   private readonly loadRaw: string | null;
   private readonly one: string;
   private readonly into: string;
 
-  constructor(private readonly c: PoolConnection, private readonly def: TableDef, private readonly spec: TaskSpec, into: string, private readonly plan: WritePlan) {
+  constructor(
+    private readonly c: PoolConnection, private readonly def: TableDef, private readonly spec: TaskSpec, into: string, private readonly plan: WritePlan,
+    private readonly kill: (threadId: number) => Promise<void>,
+  ) {
     this.into = `${q(def.database)}.${q(into)}`;
     const vars = Array.from({ length: plan.width }, (_, i) => `@__f${i}`);
     const asVars = (sql: string): string => sql.replace(/(`?)\b__f(\d+)\b\1/g, '@__f$2');
@@ -440,6 +466,25 @@ class MySqlLane implements WriteLane {
 
   async write(rows: StagedRows, signal: AbortSignal): Promise<WriteOutcome> {
     if (rows.count === 0) return { loaded: 0, errors: [] };
+    // An abort interrupts the statement in flight instead of waiting for it: a batch's LOAD DATA
+    // (≈ 1 MiB) or its row-by-row retry can take seconds, and a cancel must not.
+    let killing = Promise.resolve();
+    const onAbort = (): void => {
+      this.killed = true;
+      killing = this.kill(this.c.threadId);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (signal.aborted) throw new SqlError('ER_QUERY_INTERRUPTED', 'Query execution was interrupted');
+      return await this.writeBatch(rows, signal);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      // The KILL must land before this connection runs anything else (ROLLBACK, the next batch).
+      await killing;
+    }
+  }
+
+  private async writeBatch(rows: StagedRows, signal: AbortSignal): Promise<WriteOutcome> {
     try {
       await this.begin();
       await this.c.query('SAVEPOINT batch');
@@ -454,7 +499,7 @@ class MySqlLane implements WriteLane {
           loaded = (ins as ResultSetHeader).affectedRows;
           clean = (ins as ResultSetHeader).warningStatus === 0;
         } catch (e) {
-          if (typeof (e as { errno?: unknown }).errno !== 'number' || (e as { fatal?: boolean }).fatal) throw e;
+          if (typeof (e as { errno?: unknown }).errno !== 'number' || (e as { fatal?: boolean }).fatal || signal.aborted) throw e;
           clean = false;
         }
         await this.c.query(`DELETE FROM ${q(STAGE_TABLE)}`);
@@ -479,7 +524,7 @@ class MySqlLane implements WriteLane {
         loaded += (res as ResultSetHeader).affectedRows;
       } catch (e) {
         const err = e as { sqlMessage?: string; errno?: number };
-        if (typeof err.errno !== 'number' || err.sqlMessage === undefined) throw e;
+        if (typeof err.errno !== 'number' || err.sqlMessage === undefined || signal.aborted) throw e;
         errors.push({ row: r, reason: err.sqlMessage.replace(/ at row 1$/, ` at row ${rows.line(r)}`) });
       }
     }
@@ -509,6 +554,12 @@ class MySqlLane implements WriteLane {
 
   async close(): Promise<void> {
     await this.rollback();
+    if (this.killed) {
+      // Whatever a late KILL could still reach must not be the pool's next user; the server
+      // drops the session (its TEMPORARY stage table and any open transaction) with it.
+      this.c.destroy();
+      return;
+    }
     if (this.staged) await this.c.query(`DROP TEMPORARY TABLE IF EXISTS ${q(STAGE_TABLE)}`).catch(() => undefined);
     this.c.release();
   }
