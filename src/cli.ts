@@ -4,6 +4,7 @@
 import { ConfigError, helpText, loadConfig } from './config/config.js';
 import { createLogger } from './config/logger.js';
 import { startDaemon } from './server.js';
+import { startClusterPrimary } from './cluster/primary.js';
 import { VERSION } from './version.js';
 
 async function main(): Promise<void> {
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(loaded.config.logLevel);
-  const daemon = await startDaemon(loaded.config, logger);
+  // --workers 1 (the default) is one process, exactly as without the option.
+  const daemon = (loaded.config.workers ?? 1) > 1 ? await startClusterPrimary(loaded.config, logger) : await startDaemon(loaded.config, logger);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

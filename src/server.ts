@@ -1,13 +1,11 @@
 // Wiring: configuration in, a running daemon out. Each room is built here and handed what it
 // needs; nothing else in the code base constructs another room's objects.
 
-import { hostname } from 'node:os';
 import type { Logger } from './config/logger.js';
 import type { Config } from './config/config.js';
 import { prepareDataDir } from './config/data-dir.js';
 import { resolveTls } from './config/tls.js';
-import { ProtocolServer } from './protocol/server.js';
-import { redactSqlText } from './sql/index.js';
+import type { ProtocolServer } from './protocol/server.js';
 import { OpsServer } from './ops/http-server.js';
 import { Metrics } from './ops/metrics.js';
 import { PassthroughCatalog, type CatalogStatements } from './session/catalog-statements.js';
@@ -15,10 +13,12 @@ import { SessionFactory } from './session/session-factory.js';
 import { GlobalVariables } from './session/variables.js';
 import { UserRegistry } from './session/users.js';
 import { createTarget } from './targets/create-target.js';
-import { startJobService } from './jobs/index.js';
+import { startJobService, type JobService } from './jobs/index.js';
+import type { Target } from './targets/target.js';
+import { createProtocolServer, variableEnvironment, type TlsMaterial } from './cluster/front-end.js';
 import type { Loader } from './load/contract.js';
 import { createLoader } from './load/loader.js';
-import { VERSION, SERVER_VERSION, VERSION_COMMENT } from './version.js';
+import { VERSION, SERVER_VERSION } from './version.js';
 
 export interface Daemon {
   readonly port: number;
@@ -35,77 +35,97 @@ export interface DaemonDependencies {
   readonly loader?: Loader;
 }
 
-export async function startDaemon(config: Config, logger: Logger, dependencies: DaemonDependencies = {}): Promise<Daemon> {
+/** The state every front end serves: target, job engine, metrics and the ops endpoint. */
+export interface DaemonCore {
+  readonly tls: TlsMaterial;
+  readonly target: Target;
+  readonly catalog: CatalogStatements;
+  readonly jobs: JobService;
+  readonly metrics: Metrics;
+  /** Starts /healthz, /readyz and /metrics when configured; returns their port or null. */
+  startOps(): Promise<number | null>;
+  /** Stops the ops endpoint; front ends close between this and close(). */
+  closeOps(): Promise<void>;
+  /** Stops jobs, then the writer and the target. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds everything but the client listener. With --workers > 1 only the primary process runs
+ * this (src/cluster/primary.ts); `connections` tells the metrics how many clients are connected.
+ */
+export async function startCore(
+  config: Config,
+  logger: Logger,
+  dependencies: DaemonDependencies,
+  connections: { connections: () => number; connectionsTotal: () => number },
+): Promise<DaemonCore> {
   const { samplesInstalled } = prepareDataDir(config);
   if (samplesInstalled) logger.info({ directory: `${config.importDir}/samples` }, 'sample dataset installed');
   const tls = await resolveTls(config);
   const { target, catalog, writer } = await createTarget(config, logger);
 
-  const globals = new GlobalVariables({
-    version: SERVER_VERSION,
-    versionComment: VERSION_COMMENT,
-    port: config.port,
-    hostname: hostname(),
-    dataDir: config.dataDir,
-    importDir: config.importDir,
-    maxAllowedPacket: config.maxAllowedPacket,
-    maxConnections: config.maxConnections,
-    waitTimeout: config.waitTimeout,
-    tlsEnabled: tls !== null,
-    requireSecureTransport: config.requireSecureTransport,
-    defaultAuthPlugin: config.authPlugin,
-    systemTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-  });
-  const users = new UserRegistry(config.users, config.authPlugin);
+  const metrics = new Metrics(connections);
+  const catalogStatements: CatalogStatements = catalog ?? new PassthroughCatalog(target);
+  const loader = dependencies.loader ?? createLoader({ writer, sources: { importDir: config.importDir }, metrics });
+  const jobs = startJobService({ dataDir: config.dataDir, loader, logger: logger.child({ room: 'jobs' }), metrics });
+
+  let ops: OpsServer | null = null;
+  return {
+    tls,
+    target,
+    catalog: catalogStatements,
+    jobs,
+    metrics,
+    async startOps() {
+      if (config.httpPort < 0) return null;
+      ops = new OpsServer({
+        host: config.httpHost,
+        port: config.httpPort,
+        metrics,
+        checks: {
+          target: async () => void (await target.databases()),
+          jobStore: async () => jobs.check(),
+        },
+      });
+      const opsAddress = await ops.listen();
+      logger.info({ host: opsAddress.address, port: opsAddress.port }, 'health and metrics endpoint is listening');
+      return opsAddress.port;
+    },
+    async closeOps() {
+      await ops?.close();
+    },
+    async close() {
+      await jobs.stop();
+      await writer.close();
+      await target.close();
+    },
+  };
+}
+
+export async function startDaemon(config: Config, logger: Logger, dependencies: DaemonDependencies = {}): Promise<Daemon> {
   let protocolRef: ProtocolServer | null = null;
-  const metrics = new Metrics({
+  const core = await startCore(config, logger, dependencies, {
     connections: () => protocolRef?.connectionCount ?? 0,
     connectionsTotal: () => protocolRef?.counters().connections ?? 0,
   });
-  const catalogStatements: CatalogStatements = catalog ?? new PassthroughCatalog(target);
-  const loader = dependencies.loader ?? createLoader({ writer, sources: { importDir: config.importDir } });
-  const jobs = startJobService({ dataDir: config.dataDir, loader, logger: logger.child({ room: 'jobs' }), metrics });
+  const { tls, target, metrics } = core;
+  const globals = new GlobalVariables(variableEnvironment(config, tls));
+  const users = new UserRegistry(config.users, config.authPlugin);
   const handler = new SessionFactory(users, {
     globals,
     metrics,
     target,
-    catalog: catalogStatements,
-    jobs: jobs.statements,
+    catalog: core.catalog,
+    jobs: core.jobs.statements,
     version: SERVER_VERSION,
     startedAt: Date.now(),
   });
 
-  const protocol = new ProtocolServer({
-    host: config.host,
-    port: config.port,
-    serverVersion: SERVER_VERSION,
-    handler,
-    logger: logger.child({ room: 'protocol' }),
-    tls,
-    requireSecureTransport: config.requireSecureTransport,
-    defaultAuthPlugin: config.authPlugin,
-    maxAllowedPacket: config.maxAllowedPacket,
-    maxConnections: config.maxConnections,
-    redactStatement: redactSqlText,
-  });
+  const protocol = createProtocolServer(config, { handler, logger: logger.child({ room: 'protocol' }), tls });
   protocolRef = protocol;
   const address = await protocol.listen();
-  let ops: OpsServer | null = null;
-  let opsPort: number | null = null;
-  if (config.httpPort >= 0) {
-    ops = new OpsServer({
-      host: config.httpHost,
-      port: config.httpPort,
-      metrics,
-      checks: {
-        target: async () => void (await target.databases()),
-        jobStore: async () => jobs.check(),
-      },
-    });
-    const opsAddress = await ops.listen();
-    opsPort = opsAddress.port;
-    logger.info({ host: opsAddress.address, port: opsAddress.port }, 'health and metrics endpoint is listening');
-  }
+  const opsPort = await core.startOps();
   logger.info({ host: address.address, port: address.port, version: VERSION, target: target.kind, tls: tls !== null, dataDir: config.dataDir }, 'loadwire is listening');
 
   return {
@@ -115,11 +135,9 @@ export async function startDaemon(config: Config, logger: Logger, dependencies: 
     metrics,
     opsPort,
     async stop() {
-      await ops?.close();
+      await core.closeOps();
       await protocol.close();
-      await jobs.stop();
-      await writer.close();
-      await target.close();
+      await core.close();
       logger.info('loadwire stopped');
     },
   };

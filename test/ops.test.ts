@@ -4,6 +4,7 @@
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startMariaDb } from './harness/mariadb.js';
+import { startS3 } from './harness/s3.js';
 import { startTestDaemon, type TestDaemon } from './support/daemon.js';
 
 const daemons: TestDaemon[] = [];
@@ -58,5 +59,26 @@ describe('/healthz, /readyz and /metrics', () => {
     expect(down.status).toBe(503);
     expect(JSON.parse(down.body).checks.target).toMatch(/not reachable/);
     expect((await get(ops, '/healthz')).status).toBe(200);
+  });
+
+  it('counts S3 errors met by a job', async () => {
+    const s3 = await startS3();
+    try {
+      await s3.createBucket('ops');
+      const d = await startTestDaemon(['--http-port', '0']);
+      daemons.push(d);
+      const ops = d.daemon.opsPort!;
+      const c = await mysql.createConnection({ host: '127.0.0.1', port: d.port, user: 'root' });
+      await c.query('CREATE DATABASE lw');
+      await c.query('CREATE TABLE lw.t (id INT)');
+      const uri = `s3://ops/missing.csv?endpoint=${encodeURIComponent(s3.endpoint)}&access-key=${s3.accessKey}&secret-access-key=${s3.secretKey}&force-path-style=true`;
+      await expect(c.query(`IMPORT INTO lw.t FROM '${uri}'`)).rejects.toThrow(/missing\.csv/);
+      await c.end();
+      const metrics = (await get(ops, '/metrics')).body;
+      expect(counter(metrics, 'loadwire_source_errors_total', 'kind="permanent"')).toBe(1);
+      expect(counter(metrics, 'loadwire_source_errors_total', 'kind="transient"')).toBe(0);
+    } finally {
+      await s3.stop();
+    }
   });
 });

@@ -2,6 +2,8 @@
 //   - SELECT 1 queries/s from mariadb-slap (mysqlslap) at concurrency 1, 16 and 64;
 //   - resident memory of each server holding 2,000 idle authenticated connections.
 // Both servers run as child processes on loopback; loadwire without TLS, as mariadbd here.
+// loadwire is measured twice: as one process, and with front-end workers (--workers N, from
+// LOADWIRE_BENCH_WORKERS, default 2; 0 skips that column).
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,6 +15,7 @@ import { RawClient } from '../../test/support/wire.js';
 
 const run = promisify(execFile);
 const QUICK = process.env.LOADWIRE_BENCH_QUICK === '1';
+const WORKERS = Number(process.env.LOADWIRE_BENCH_WORKERS ?? '2');
 
 export interface RunningLoadwire {
   port: number;
@@ -86,18 +89,28 @@ async function idleFootprint(port: number, pid: number, connections: number): Pr
 
 export async function benchProtocol(): Promise<void> {
   const mariadb = await startMariaDb({ extraArgs: ['--max-connections=2200', '--thread-cache-size=100'] });
-  const loadwire = await startLoadwireProcess(process.env.LOADWIRE_BENCH_TARGET === 'mariadb' ? ['--target', mariadb.url] : []);
+  const targetArgs = process.env.LOADWIRE_BENCH_TARGET === 'mariadb' ? ['--target', mariadb.url] : [];
+  const loadwire = await startLoadwireProcess(targetArgs);
+  const clustered = WORKERS > 1 ? await startLoadwireProcess([...targetArgs, '--workers', String(WORKERS)]) : null;
   try {
+    const w = `loadwire --workers ${WORKERS}`;
     console.log('\n## Protocol: SELECT 1 from mariadb-slap (queries/s, higher is better)\n');
-    console.log('| concurrency | loadwire | mariadbd | ratio |');
-    console.log('|---:|---:|---:|---:|');
+    console.log(clustered ? `| concurrency | loadwire | ${w} | mariadbd | ratio | ratio ${w} |` : '| concurrency | loadwire | mariadbd | ratio |');
+    console.log(clustered ? '|---:|---:|---:|---:|---:|---:|' : '|---:|---:|---:|---:|');
+    const fmt = (n: number): string => Math.round(n).toLocaleString('en');
     for (const concurrency of [1, 16, 64]) {
       const queries = (QUICK ? 2_000 : 20_000) * Math.min(concurrency, 16);
       await slap(loadwire.port, concurrency, Math.min(queries, 2_000)); // warm-up
+      if (clustered) await slap(clustered.port, concurrency, Math.min(queries, 2_000));
       await slap(mariadb.port, concurrency, Math.min(queries, 2_000));
       const lw = await slap(loadwire.port, concurrency, queries);
+      const lwc = clustered ? await slap(clustered.port, concurrency, queries) : 0;
       const md = await slap(mariadb.port, concurrency, queries);
-      console.log(`| ${concurrency} | ${Math.round(lw).toLocaleString('en')} | ${Math.round(md).toLocaleString('en')} | ${(lw / md).toFixed(2)}× |`);
+      console.log(
+        clustered
+          ? `| ${concurrency} | ${fmt(lw)} | ${fmt(lwc)} | ${fmt(md)} | ${(lw / md).toFixed(2)}× | ${(lwc / md).toFixed(2)}× |`
+          : `| ${concurrency} | ${fmt(lw)} | ${fmt(md)} | ${(lw / md).toFixed(2)}× |`,
+      );
     }
     const n = QUICK ? 500 : 2000;
     console.log(`\n## Protocol: resident memory with ${n} idle connections\n`);
@@ -111,6 +124,7 @@ export async function benchProtocol(): Promise<void> {
       console.log(`| ${name} | ${(before / 1024).toFixed(1)} MB | ${(after / 1024).toFixed(1)} MB | ${((after - before) / n).toFixed(1)} kB |`);
     }
   } finally {
+    await clustered?.stop();
     await loadwire.stop();
     await mariadb.stop();
   }

@@ -3,6 +3,7 @@
 // the three sources cannot drift apart.
 
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -37,6 +38,12 @@ export interface Config {
   httpHost: string;
   httpPort: number;
   waitTimeout: number;
+  /**
+   * Front-end processes answering the MySQL protocol; 1 runs everything in this process. Above 1
+   * the process becomes a primary that owns all state and forks that many protocol workers
+   * (src/cluster/). Optional so configurations built by hand keep meaning one process.
+   */
+  workers?: number;
 }
 
 interface OptionSpec {
@@ -69,6 +76,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'waitTimeout', flag: 'wait-timeout', env: 'LOADWIRE_WAIT_TIMEOUT', type: 'number', default: '28800', help: 'seconds an idle connection is kept (wait_timeout)' },
   { key: 'httpHost', flag: 'http-host', env: 'LOADWIRE_HTTP_HOST', type: 'string', default: '127.0.0.1', help: 'address of the health and metrics endpoint' },
   { key: 'httpPort', flag: 'http-port', env: 'LOADWIRE_HTTP_PORT', type: 'number', default: '4480', help: 'port of /healthz, /readyz and /metrics (-1 disables it)' },
+  { key: 'workers', flag: 'workers', env: 'LOADWIRE_WORKERS', type: 'string', default: '1', help: "protocol front-end processes: 1 (one process), N, or 'auto' (one per CPU); the first process keeps all state" },
 ];
 
 export class ConfigError extends Error {
@@ -214,6 +222,7 @@ export function loadConfig(input: LoadConfigInput = {}): LoadedConfig {
       httpHost: String(raw.httpHost),
       httpPort: num('httpPort', -1, 65535),
       waitTimeout: num('waitTimeout', 1, 31_536_000),
+      workers: String(raw.workers).toLowerCase() === 'auto' ? availableParallelism() : num('workers', 1, 256),
     },
   };
 }

@@ -27,17 +27,28 @@ export interface ProtocolServerOptions {
   connectTimeoutSeconds?: number;
   /** Removes secrets from statement text before it is logged; statements are not logged without it. */
   redactStatement?: (sql: string) => string;
+  /**
+   * Connection ids are idStart, idStart + idStep, ... (default 1, 1). Several servers sharing one
+   * port (one per front-end process) take disjoint sequences, so KILL and SHOW PROCESSLIST ids
+   * stay unique across them.
+   */
+  idStart?: number;
+  idStep?: number;
 }
 
 export class ProtocolServer implements ServerControl {
   private readonly net: NetServer;
   private readonly connections = new Map<number, Connection>();
-  private nextId = 1;
+  private nextId: number;
+  private readonly idStep: number;
+  private accepted = 0;
   private readonly ctx: ConnectionContext;
   private readonly maxConnections: number;
 
   constructor(private readonly options: ProtocolServerOptions) {
     this.maxConnections = options.maxConnections ?? 10_000;
+    this.nextId = options.idStart ?? 1;
+    this.idStep = options.idStep ?? 1;
     let tls: SecureContext | null = null;
     if (options.tls) tls = createSecureContext({ cert: options.tls.cert, key: options.tls.key });
     this.ctx = {
@@ -80,7 +91,9 @@ export class ProtocolServer implements ServerControl {
   }
 
   private accept(socket: Socket): void {
-    const id = this.nextId++;
+    const id = this.nextId;
+    this.nextId += this.idStep;
+    this.accepted++;
     socket.on('error', () => undefined); // errors are handled per connection; never let one escape
     if (this.connections.size >= this.maxConnections) {
       const w = new PacketWriter(64);
@@ -121,7 +134,7 @@ export class ProtocolServer implements ServerControl {
   }
 
   counters(): { questions: number; connections: number } {
-    return { questions: this.ctx.stats.questions, connections: this.nextId - 1 };
+    return { questions: this.ctx.stats.questions, connections: this.accepted };
   }
 
   /** Stops accepting, closes every connection, and resolves when the listener is closed. */
