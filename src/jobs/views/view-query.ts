@@ -166,17 +166,7 @@ export function queryView(view: View, q: ViewSelect): QueryResult {
   });
   if (q.orderBy.length > 0) {
     const aliasOf = (out: SqlValue[]): Map<string, SqlValue> => new Map(names.map((n, i) => [n.toLowerCase(), out[i] ?? null]));
-    const keyed = rows.map((r) => ({ r, keys: q.orderBy.map((o) => evaluate(o.expr, rowContext(view, r.source, 'order clause', aliasOf(r.out)))) }));
-    keyed.sort((a, b) => {
-      for (let i = 0; i < q.orderBy.length; i++) {
-        const x = a.keys[i] ?? null;
-        const y = b.keys[i] ?? null;
-        const c = x === null ? (y === null ? 0 : -1) : y === null ? 1 : compare(x, y);
-        if (c !== 0) return q.orderBy[i]?.direction === 'DESC' ? -c : c;
-      }
-      return 0;
-    });
-    rows = keyed.map((k) => k.r);
+    rows = sortByKeys(rows, q.orderBy, (r) => q.orderBy.map((o) => evaluate(o.expr, rowContext(view, r.source, 'order clause', aliasOf(r.out)))));
   }
   let outRows = rows.map((r) => r.out);
   if (q.distinct) {
@@ -218,24 +208,29 @@ function aggregateView(view: View, q: ViewSelect, rows: readonly (readonly SqlVa
     return { members, first, out };
   });
   if (q.orderBy.length > 0) {
-    const keyed = results.map((g) => {
+    results = sortByKeys(results, q.orderBy, (g) => {
       const aliases = new Map(names.map((n, i) => [n.toLowerCase(), g.out[i] ?? null]));
-      return { g, keys: q.orderBy.map((o) => evaluate(substituteAggregates(o.expr, view, g.members), rowContext(view, g.first, 'order clause', aliases))) };
+      return q.orderBy.map((o) => evaluate(substituteAggregates(o.expr, view, g.members), rowContext(view, g.first, 'order clause', aliases)));
     });
-    keyed.sort((a, b) => {
-      for (let i = 0; i < q.orderBy.length; i++) {
-        const x = a.keys[i] ?? null;
-        const y = b.keys[i] ?? null;
-        const c = x === null ? (y === null ? 0 : -1) : y === null ? 1 : compare(x, y);
-        if (c !== 0) return q.orderBy[i]?.direction === 'DESC' ? -c : c;
-      }
-      return 0;
-    });
-    results = keyed.map((k) => k.g);
   }
   let outRows = results.map((g) => g.out);
   if (q.limit !== null) outRows = outRows.slice(q.limit.offset ?? 0, (q.limit.offset ?? 0) + q.limit.count);
   return rowsResult(names.map((n, i) => columnForValue(n, outRows.find((r) => r[i] !== null)?.[i] ?? null)), outRows);
+}
+
+/** ORDER BY: NULLs first, MySQL comparison, DESC per item; the keys of each item computed once. */
+function sortByKeys<T>(items: readonly T[], orderBy: readonly OrderItem[], keysOf: (item: T) => SqlValue[]): T[] {
+  const keyed = items.map((item) => ({ item, keys: keysOf(item) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < orderBy.length; i++) {
+      const x = a.keys[i] ?? null;
+      const y = b.keys[i] ?? null;
+      const c = x === null ? (y === null ? 0 : -1) : y === null ? 1 : compare(x, y);
+      if (c !== 0) return orderBy[i]?.direction === 'DESC' ? -c : c;
+    }
+    return 0;
+  });
+  return keyed.map((k) => k.item);
 }
 
 function keyOf(v: SqlValue): string | null {
