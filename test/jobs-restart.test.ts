@@ -14,8 +14,8 @@ import { createLogger } from '../src/config/logger.js';
 import { startDaemon, type Daemon } from '../src/server.js';
 import { startMariaDb, type MariaDbInstance } from './harness/mariadb.js';
 import { startS3, type S3Instance } from './harness/s3.js';
+import { q, until } from './support/queries.js';
 
-type Row = Record<string, unknown>;
 
 let s3: S3Instance;
 let maria: MariaDbInstance;
@@ -27,19 +27,6 @@ afterAll(async () => {
   await Promise.all([s3?.stop(), maria?.stop()]);
 });
 
-async function q(c: mysql.Connection, sql: string): Promise<Row[]> {
-  const [rows] = await c.query(sql);
-  return rows as Row[];
-}
-
-async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function csv(from: number, to: number): string {
   const lines: string[] = [];
