@@ -77,6 +77,27 @@ function job(source: SourceSpec, list: Awaited<ReturnType<typeof files>>, mappin
 }
 
 describe('embedded target loads', () => {
+  it('lets concurrent loads and user statements on one database queue for the write lock instead of failing', async () => {
+    // Each load keeps a write transaction open across awaits (a commit unit, throttled here so the
+    // two overlap); without the per-file lock the other writers fail with "database is locked".
+    const body = Array.from({ length: 400 }, (_, i) => `${i + 1},n${i},1,x`).join('\n') + '\n';
+    const a = await put(`lock-a${n}.csv`, body);
+    const b = await put(`lock-b${n}.csv`, body);
+    await sql('CREATE TABLE t2 (id INT PRIMARY KEY, name VARCHAR(8) NOT NULL, qty INT DEFAULT 7, note VARCHAR(20))');
+    await sql('CREATE TABLE side (id INT PRIMARY KEY)');
+    const throttled = { maxWriteSpeed: 4000, atomicity: 'batch' as const };
+    const loadA = loader.load(request(job(a, await files(a)), throttled).request);
+    const loadB = loader.load(request({ ...job(b, await files(b)), jobId: `job-b-${n}`, table: 't2' }, throttled).request);
+    await new Promise((r) => setTimeout(r, 300));
+    const started = Date.now();
+    await sql('INSERT INTO side VALUES (1), (2)');
+    const [ra, rb] = await Promise.all([loadA, loadB]);
+    expect(ra.rowsLoaded).toBe(400);
+    expect(rb.rowsLoaded).toBe(400);
+    expect(await sql('SELECT COUNT(*) FROM side')).toEqual([[2]]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   it('loads a CSV from s3 atomically, with the ledger and exact statistics', async () => {
     const src = await put(`a${n}.csv`, '1,ann,3,x\n2,bob,4,y\n3,cy,5,\\N\n');
     const { request: req, reports } = request(job(src, await files(src)));

@@ -8,6 +8,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { acquireWriteLock, withWriteLock } from './write-lock.js';
 import sqlParser from 'node-sql-parser';
 import { SqlError } from '../../protocol/sql-error.js';
 import type { Value } from '../../formats/types.js';
@@ -114,44 +115,50 @@ export class EmbeddedBulkWriter implements BulkWriter {
   openTask(spec: TaskSpec): Promise<TaskSession> {
     const database = this.resolveDatabase(spec.database);
     if (database === undefined) return Promise.reject(new SqlError('ER_BAD_DB_ERROR', `Unknown database '${spec.database}'`));
-    const db = this.openFile(database);
-    try {
-      const def = readCatalog(db, 'main', database).find((d) => d.name.toLowerCase() === spec.table.toLowerCase());
-      if (!def) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${database}.${spec.table}' doesn't exist`);
-      return Promise.resolve(new EmbeddedTaskSession(this, db, database, def, spec));
-    } catch (e) {
-      db.close();
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    }
+    return withWriteLock(this.fileOf(database), () => {
+      const db = this.openFile(database);
+      try {
+        const def = readCatalog(db, 'main', database).find((d) => d.name.toLowerCase() === spec.table.toLowerCase());
+        if (!def) throw new SqlError('ER_NO_SUCH_TABLE', `Table '${database}.${spec.table}' doesn't exist`);
+        return new EmbeddedTaskSession(this, db, database, def, spec, { file: this.fileOf(database), release: null });
+      } catch (e) {
+        db.close();
+        throw e instanceof Error ? e : new Error(String(e));
+      }
+    });
   }
 
-  committed(jobId: string): Promise<LedgerRecord[]> {
+  async committed(jobId: string): Promise<LedgerRecord[]> {
     const out: LedgerRecord[] = [];
     for (const name of this.databaseNames()) {
-      const db = this.openFile(name);
-      try {
-        const rows = db.prepare(`SELECT * FROM ${quoteIdent(LEDGER_TABLE)} WHERE job_id = ? AND state = 'committed' ORDER BY seq`).all(jobId) as LedgerRow[];
-        out.push(...rows.map(recordOf));
-      } finally {
-        db.close();
-      }
+      // openFile creates the ledger table when missing: a write, so it takes the file's lock.
+      await withWriteLock(this.fileOf(name), () => {
+        const db = this.openFile(name);
+        try {
+          const rows = db.prepare(`SELECT * FROM ${quoteIdent(LEDGER_TABLE)} WHERE job_id = ? AND state = 'committed' ORDER BY seq`).all(jobId) as LedgerRow[];
+          out.push(...rows.map(recordOf));
+        } finally {
+          db.close();
+        }
+      });
     }
-    return Promise.resolve(out);
+    return out;
   }
 
   discard(jobId: string, database: string, table: string): Promise<void> {
     const name = this.resolveDatabase(database);
     if (name === undefined) return Promise.resolve();
-    const db = this.openFile(name);
-    try {
-      db.transaction(() => {
-        db.exec(`DROP TABLE IF EXISTS ${quoteIdent(shadowName(jobId, table))}`);
-        db.prepare(`DELETE FROM ${quoteIdent(LEDGER_TABLE)} WHERE job_id = ? AND state = 'staged' AND table_name = ? COLLATE NOCASE`).run(jobId, table);
-      }).immediate();
-    } finally {
-      db.close();
-    }
-    return Promise.resolve();
+    return withWriteLock(this.fileOf(name), () => {
+      const db = this.openFile(name);
+      try {
+        db.transaction(() => {
+          db.exec(`DROP TABLE IF EXISTS ${quoteIdent(shadowName(jobId, table))}`);
+          db.prepare(`DELETE FROM ${quoteIdent(LEDGER_TABLE)} WHERE job_id = ? AND state = 'staged' AND table_name = ? COLLATE NOCASE`).run(jobId, table);
+        }).immediate();
+      } finally {
+        db.close();
+      }
+    });
   }
 
   close(): Promise<void> {
@@ -211,8 +218,16 @@ class EmbeddedTaskSession implements TaskSession {
     private readonly database: string,
     readonly def: TableDef,
     private readonly spec: TaskSpec,
+    /** The file's write lock as held by this task's connection (shared with its lane). */
+    private readonly lock: HeldLock,
   ) {
     this.tr = writer.translator(database);
+  }
+
+  /** Runs a synchronous write transaction under the file's lock, unless this connection holds it. */
+  private async locked<T>(work: () => T): Promise<T> {
+    if (this.lock.release !== null) return work();
+    return withWriteLock(this.lock.file, work);
   }
 
   private errorContext(sql: string): Parameters<typeof toSqlError>[1] {
@@ -233,11 +248,11 @@ class EmbeddedTaskSession implements TaskSession {
     return this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
   }
 
-  useShadow(reuse: boolean): Promise<boolean> {
+  async useShadow(reuse: boolean): Promise<boolean> {
     const name = shadowName(this.spec.jobId, this.def.name);
     const exists = this.shadowExists(name);
     const reused = reuse && exists;
-    this.db.transaction(() => {
+    await this.locked(() => this.db.transaction(() => {
       if (!reused) {
         if (exists) this.db.exec(`DROP TABLE ${quoteIdent(name)}`);
         this.db.prepare(`DELETE FROM ${quoteIdent(LEDGER_TABLE)} WHERE job_id = ? AND task_id = ? AND state = 'staged'`).run(this.spec.jobId, this.spec.taskId);
@@ -247,24 +262,24 @@ class EmbeddedTaskSession implements TaskSession {
         this.db.exec(statements[0]!);
         for (const idx of this.def.indexes) if (idx.kind === 'unique') this.db.exec(sqliteCreateIndex('main', name, name, idx));
       }
-    }).immediate();
+    }).immediate());
     this.shadow = name;
-    return Promise.resolve(reused);
+    return reused;
   }
 
   lane(plan: WritePlan): Promise<WriteLane> {
     const into = this.shadow ?? this.def.name;
-    return Promise.resolve(new EmbeddedLane(this.db, this.spec, this.def, into, plan, (m) => this.tr.expr(m), (sql) => this.errorContext(sql)));
+    return Promise.resolve(new EmbeddedLane(this.db, this.spec, this.def, into, plan, (m) => this.tr.expr(m), (sql) => this.errorContext(sql), this.lock));
   }
 
-  publish(mode: 'append' | 'overwrite', check: { expectedRows: number; checksum: 'required' | 'optional' | 'off' }): Promise<void> {
+  async publish(mode: 'append' | 'overwrite', check: { expectedRows: number; checksum: 'required' | 'optional' | 'off' }): Promise<void> {
     const shadow = this.shadow;
     if (shadow === null) throw new Error('publish without a shadow table');
     const t = quoteIdent(this.def.name);
     const s = quoteIdent(shadow);
     const cols = this.def.columns.map((c) => quoteIdent(c.name)).join(', ');
     try {
-      this.db.transaction(() => {
+      await this.locked(() => this.db.transaction(() => {
         const before = mode === 'overwrite' ? 0 : (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
         if (before === 0) {
           // An empty (or replaced) table: the shadow becomes the table, and its secondary indexes and
@@ -286,15 +301,14 @@ class EmbeddedTaskSession implements TaskSession {
         }
         this.db.prepare(`UPDATE ${quoteIdent(LEDGER_TABLE)} SET state = 'committed', committed_at = ? WHERE job_id = ? AND task_id = ? AND state = 'staged'`)
           .run(nowText(), this.spec.jobId, this.spec.taskId);
-      }).immediate();
+      }).immediate());
     } catch (e) {
       throw toSqlError(e, this.errorContext('publish'));
     }
     this.shadow = null;
-    return Promise.resolve();
   }
 
-  insertQuery(columns: readonly string[] | null, sql: string, mode: 'append' | 'overwrite'): Promise<number> {
+  async insertQuery(columns: readonly string[] | null, sql: string, mode: 'append' | 'overwrite'): Promise<number> {
     const into = this.shadow ?? this.def.name;
     const { sql: select, attach } = this.tr.statement(sql);
     for (const d of attach) {
@@ -303,7 +317,7 @@ class EmbeddedTaskSession implements TaskSession {
     }
     const cols = columns ? ` (${columns.map(quoteIdent).join(', ')})` : '';
     try {
-      return Promise.resolve(this.db.transaction(() => {
+      return await this.locked(() => this.db.transaction(() => {
         if (mode === 'overwrite' && this.shadow === null) this.db.exec(`DELETE FROM ${quoteIdent(into)}`);
         const r = this.db.prepare(`INSERT INTO ${quoteIdent(into)}${cols} ${select}`).run();
         this.db.prepare(`INSERT INTO ${quoteIdent(LEDGER_TABLE)} (job_id, task_id, table_name, file, etag, start_offset, end_offset, start_line, end_line, header, rows_scanned, rows_loaded, rows_filtered, bytes, done, state, committed_at) VALUES (?, ?, ?, '', NULL, 0, 0, 0, 0, NULL, ?, ?, 0, 0, 1, ?, ?)`)
@@ -315,21 +329,28 @@ class EmbeddedTaskSession implements TaskSession {
     }
   }
 
-  dropShadow(): Promise<void> {
+  async dropShadow(): Promise<void> {
     const name = shadowName(this.spec.jobId, this.def.name);
-    this.db.transaction(() => {
+    await this.locked(() => this.db.transaction(() => {
       this.db.exec(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
       this.db.prepare(`DELETE FROM ${quoteIdent(LEDGER_TABLE)} WHERE job_id = ? AND task_id = ? AND state = 'staged'`).run(this.spec.jobId, this.spec.taskId);
-    }).immediate();
+    }).immediate());
     this.shadow = null;
-    return Promise.resolve();
   }
 
   close(): Promise<void> {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.lock.release?.();
+    this.lock.release = null;
     this.db.close();
     return Promise.resolve();
   }
+}
+
+/** A file's write lock as held by one connection: null while not held. */
+interface HeldLock {
+  readonly file: string;
+  release: (() => void) | null;
 }
 
 class EmbeddedLane implements WriteLane {
@@ -347,6 +368,7 @@ class EmbeddedLane implements WriteLane {
     plan: WritePlan,
     translate: (mysql: string) => string,
     private readonly errorContext: (sql: string) => Parameters<typeof toSqlError>[1],
+    private readonly lock: HeldLock,
   ) {
     this.width = Math.max(plan.width, 1);
     this.chunk = Math.max(1, Math.min(CHUNK_ROWS, Math.floor(MAX_PARAMS / this.width)));
@@ -382,8 +404,16 @@ class EmbeddedLane implements WriteLane {
     return s;
   }
 
-  private begin(): void {
-    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+  /** Opens the commit unit's transaction, first waiting (asynchronously) for the file's write lock. */
+  private async begin(): Promise<void> {
+    if (this.db.inTransaction) return;
+    if (this.lock.release === null) this.lock.release = await acquireWriteLock(this.lock.file);
+    this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  private unlock(): void {
+    this.lock.release?.();
+    this.lock.release = null;
   }
 
   private bind(rows: StagedRows, from: number, to: number): unknown[] {
@@ -401,8 +431,8 @@ class EmbeddedLane implements WriteLane {
     return p;
   }
 
-  write(rows: StagedRows, signal: AbortSignal): Promise<WriteOutcome> {
-    this.begin();
+  async write(rows: StagedRows, signal: AbortSignal): Promise<WriteOutcome> {
+    await this.begin();
     let loaded = 0;
     const errors: { row: number; reason: string }[] = [];
     for (let from = 0; from < rows.count; from += this.chunk) {
@@ -427,19 +457,26 @@ class EmbeddedLane implements WriteLane {
     return Promise.resolve({ loaded, errors });
   }
 
-  commit(record: Parameters<WriteLane['commit']>[0]): Promise<void> {
-    this.begin();
+  async commit(record: Parameters<WriteLane['commit']>[0]): Promise<void> {
+    await this.begin();
     this.db.prepare(`INSERT INTO ${quoteIdent(LEDGER_TABLE)} (job_id, task_id, table_name, file, etag, start_offset, end_offset, start_line, end_line, header, rows_scanned, rows_loaded, rows_filtered, bytes, done, state, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       this.spec.jobId, this.spec.taskId, this.def.name, record.file, record.etag, record.startOffset, record.endOffset, record.startLine, record.endLine,
       record.header ? JSON.stringify(record.header) : null, record.rowsScanned, record.rowsLoaded, record.rowsFiltered, record.bytes, record.done ? 1 : 0,
       this.into.startsWith(SHADOW_PREFIX) ? 'staged' : 'committed', nowText(),
     );
-    this.db.exec('COMMIT');
-    return Promise.resolve();
+    try {
+      this.db.exec('COMMIT');
+    } finally {
+      this.unlock();
+    }
   }
 
   rollback(): Promise<void> {
-    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    try {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    } finally {
+      this.unlock();
+    }
     return Promise.resolve();
   }
 

@@ -34,6 +34,10 @@ import { INFORMATION_SCHEMA_TABLES, createInformationSchema, fillInformationSche
 import { buildRowsResult, type ColumnOrigin, type SqliteColumnInfo } from './result.js';
 import { quoteIdent, rewriteForParser, unescapeMysqlString } from './sql-text.js';
 import { INFORMATION_SCHEMA, RESERVED_TABLE_PREFIX, Translator, identText, type Ast, type TranslateContext } from './translate.js';
+import { acquireWriteLocks } from './write-lock.js';
+
+/** Statements that only read: they never wait for a writer. Leading comments are skipped. */
+const READ_ONLY_STATEMENT = /^(?:\s|\/\*[\s\S]*?\*\/|--[^\n]*\n|#[^\n]*\n)*(SELECT|SHOW|DESCRIBE|DESC|EXPLAIN)\b/i;
 
 const { Parser } = sqlParser;
 
@@ -143,11 +147,16 @@ export class EmbeddedTarget implements Target {
 
   // ---- Target ----
 
-  execute(sql: string, options: ExecuteOptions): Promise<QueryResult> {
+  async execute(sql: string, options: ExecuteOptions): Promise<QueryResult> {
+    // A statement that may write waits for running load lanes to finish their commit unit (see
+    // write-lock.ts); reads never wait (WAL).
+    const release = READ_ONLY_STATEMENT.test(sql) ? null : await acquireWriteLocks(this.databaseNames().map((d) => this.fileOf(d)));
     try {
-      return Promise.resolve(this.executeSync(sql, options));
+      return this.executeSync(sql, options);
     } catch (e) {
-      return Promise.reject(e instanceof SqlError ? e : toSqlError(e, this.errorContext(sql, options.database)));
+      throw e instanceof SqlError ? e : toSqlError(e, this.errorContext(sql, options.database));
+    } finally {
+      release?.();
     }
   }
 
