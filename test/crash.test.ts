@@ -16,6 +16,7 @@ import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3, type S3Instance } from './harness/s3.js';
+import { prng } from './support/prng.js';
 
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli.js');
 const KILLS = Number(process.env.LOADWIRE_CRASH_KILLS ?? 50);
@@ -24,17 +25,6 @@ const FILES = 4;
 const ROWS_PER_FILE = 5_000;
 const BUCKET = 'crash';
 
-/** mulberry32: small, seedable, good enough to spread kill points. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function csv(file: number): string {
   const lines: string[] = [];

@@ -14,6 +14,7 @@ import type { CsvOptions } from './csv-options.js';
 import type { TextBatch, TextBatchBuilder } from './text-batch.js';
 import type { Position } from './types.js';
 import { truncateRaw } from './types.js';
+import { unescapeMysql } from './mysql-escapes.js';
 
 const NOT_FOUND = 0x7fffffff;
 // Sentinel results of the slow paths.
@@ -29,24 +30,6 @@ export interface ScannerLimits {
 
 export const DEFAULT_LIMITS: ScannerLimits = { maxRows: 16_384, maxBytes: 1 << 20 };
 
-function unescapeChar(c: string): string {
-  switch (c) {
-    case '0':
-      return '\0';
-    case 'b':
-      return '\b';
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    case 't':
-      return '\t';
-    case 'Z':
-      return '\x1a';
-    default:
-      return c;
-  }
-}
 
 export class CsvScanner {
   private readonly d: string;
@@ -566,7 +549,7 @@ export class CsvScanner {
       const c = t.charCodeAt(k);
       if (c === e) {
         if (k + 1 >= len) return final ? UNTERMINATED : NEED_MORE;
-        parts.push(t.slice(seg, k), unescapeChar(t.charAt(k + 1)));
+        parts.push(t.slice(seg, k), unescapeMysql(t.charAt(k + 1)));
         k += 2;
         seg = k;
         continue;
@@ -625,7 +608,7 @@ export class CsvScanner {
         }
         const next = t.charAt(k + 1);
         if (next === this.lineChar) this.embeddedLines++;
-        parts.push(t.slice(seg, k), unescapeChar(next));
+        parts.push(t.slice(seg, k), unescapeMysql(next));
         k += 2;
         seg = k;
         continue;

@@ -7,6 +7,7 @@
 import { textDecoderFor } from './charset.js';
 import { ValueBatchBuilder, type ValueBatch } from './value-batch.js';
 import { truncateRaw, type Position, type Value } from './types.js';
+import { unescapeMysql } from './mysql-escapes.js';
 
 export interface SqlDecodeOptions {
   readonly file: string;
@@ -18,27 +19,9 @@ export interface SqlDecodeOptions {
 
 const NEED_MORE = -1;
 
+/** String-literal escapes: MySQL's, except that `\%` and `\_` keep their backslash (they only mean something to LIKE). */
 function unescapeSql(c: string): string {
-  switch (c) {
-    case '0':
-      return '\0';
-    case 'b':
-      return '\b';
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    case 't':
-      return '\t';
-    case 'Z':
-      return '\x1a';
-    case '%':
-      return '\\%';
-    case '_':
-      return '\\_';
-    default:
-      return c;
-  }
+  return c === '%' || c === '_' ? `\\${c}` : unescapeMysql(c);
 }
 
 class SqlSyntax extends Error {}

@@ -8,20 +8,11 @@ import { parseStatement } from './parser.js';
 import { print } from './printer.js';
 import { splitStatements } from './split.js';
 import { VALID_CASES } from './test-corpus.js';
+import { prng } from '../../test/support/prng.js';
 
 /** The codes the front end may answer with: syntax, empty query, and the semantic checks. */
 const FRONT_END_ERRNOS = new Set([1064, 1065, 1059, 1210, 1235, 1525, 8157, 8158, 8163, 8164, 8165, 8166]);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FRAGMENTS = [
   "'", '"', '`', '(', ')', ',', ';', '.', '=', '*', '-', '--', '-- ', '#', '/*', '*/', '/*+', '/*!', '/*!50000', '/*!99999', '/*M!',
@@ -68,7 +59,7 @@ function mutate(sql: string, rand: () => number): string {
 describe('fuzz', () => {
   const seed = Number(process.env.FUZZ_SEED ?? 20260301);
   it(`returns an AST or a front-end SqlError for mutated statements (seed ${seed})`, () => {
-    const rand = mulberry32(seed);
+    const rand = prng(seed);
     const corpus = VALID_CASES.map((c) => c.sql);
     let parsed = 0;
     let failed = 0;

@@ -101,17 +101,7 @@ export function writeCsv(rows: Cell[][], d: Dialect, opts: { header?: string[]; 
   return { bytes: opts.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body, rows, lines, offsets };
 }
 
-/** A small deterministic PRNG so generated cases are the same on every run. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../support/prng.js';
 
 const ALPHABETS = {
   plain: 'abcdefghijklmnopqrstuvwxyz0123456789 .-_',
