@@ -3,11 +3,14 @@
 //     loadwire in-thread and in a worker thread, from local disk and from s3rver;
 //   - raw GET throughput from s3rver, for scale;
 //   - Parquet and JSON lines decode throughput.
-// Each case runs in its own child process, so its peak RSS (getrusage maxrss) is its own.
+// Each case runs in its own child process, so its peak RSS (VmHWM) is its own.
 // Run alone: node dist-bench/src/bench/read-bench.js [--size-mb N] [--skip-s3]; LOADWIRE_BENCH_QUICK=1 for a small run.
+// The Parquet case alone: node dist-bench/src/bench/read-bench.js --parquet-only [--rows N]
+// [--row-group N] [--page-kib N] [--page-rows N] (0: no limit; both 0: one page per column
+// chunk) [--wide-bytes N (adds a text column of values that long)].
 
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, openSync, closeSync } from 'node:fs';
+import { createReadStream, createWriteStream, openSync, closeSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,12 +87,40 @@ function parquetRow(i: number): ParquetCell[] {
   return [BigInt(i), `${NAMES[i % 8]} ${i}`, BigInt(i * 137), i % 5 === 0 ? null : 1_700_000_000_000_000n + BigInt(i) * 1_000_000n, i / 7, i % 3 === 0 ? null : `note ${i}`];
 }
 
-async function writeParquetFile(path: string, rows: number): Promise<void> {
-  // The writer builds a file in memory: write groups of 100k rows as separate files' worth of
-  // data would be wrong, so keep the Parquet case modest in size instead.
+/** The layout of the generated Parquet file. */
+export interface ParquetFileOptions {
+  readonly rows: number;
+  /** Rows per row group (default 100k). */
+  readonly rowGroupRows?: number;
+  /**
+   * Data pages end at this many plain bytes or this many rows, whichever comes first (defaults
+   * 1 MiB and 20,000 rows, as parquet-mr and arrow-rs write them); 0: no such limit. With neither,
+   * a column chunk is one page.
+   */
+  readonly pageBytes?: number;
+  readonly pageRows?: number;
+  /** When > 0, a nullable text column of values about this long is added (the wide-string case). */
+  readonly wideBytes?: number;
+}
+
+const WIDE_TEXT = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor '.repeat(1000);
+
+async function writeParquetFile(path: string, opts: ParquetFileOptions): Promise<void> {
+  // The writer builds a file in memory, so keep the Parquet case modest in size.
+  const wide = opts.wideBytes ?? 0;
+  const columns = wide > 0 ? [...PARQUET_COLUMNS, { name: 'payload', type: 'BYTE_ARRAY', converted: 'UTF8', optional: true } as const] : PARQUET_COLUMNS;
   const data: ParquetCell[][] = [];
-  for (let i = 0; i < rows; i++) data.push(parquetRow(i));
-  await writeFile(path, writeParquet(PARQUET_COLUMNS, data, { rowGroupSize: 100_000 }));
+  for (let i = 0; i < opts.rows; i++) {
+    const row = parquetRow(i);
+    if (wide > 0) row.push(i % 11 === 0 ? null : `${i} ${WIDE_TEXT.slice(i % 64, (i % 64) + wide)}`);
+    data.push(row);
+  }
+  const pageBytes = opts.pageBytes ?? 1 << 20;
+  const pageRows = opts.pageRows ?? 20_000;
+  await writeFile(
+    path,
+    writeParquet(columns, data, { rowGroupSize: opts.rowGroupRows ?? 100_000, ...(pageBytes > 0 ? { pageBytes } : {}), ...(pageRows > 0 ? { pageRows } : {}) }),
+  );
 }
 
 // ---- cases, each run in a child process --------------------------------------------------------
@@ -183,6 +214,22 @@ async function runCase(name: CaseName, args: CaseArgs): Promise<{ rows: number; 
   }
 }
 
+/**
+ * This process's peak RSS in KiB. Not getrusage's maxrss on Linux: it survives execve and counts
+ * the parent's pages at the fork, so a case spawned by this bench's parent, which holds the data
+ * it generated, would report the parent's size (a Parquet case measured 406 MB by maxrss for a
+ * VmHWM of 185 MB). VmHWM is the peak of this process's own address space, every thread included.
+ */
+function peakRssKb(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]);
+  } catch {
+    // Not Linux.
+  }
+  return process.resourceUsage().maxRSS;
+}
+
 async function inChild(name: CaseName, args: CaseArgs): Promise<CaseResult> {
   const self = fileURLToPath(import.meta.url);
   const execArgv = RUNNING_FROM_SOURCE ? sourceLoaderArgs() : [];
@@ -231,7 +278,7 @@ export async function benchRead(options: ReadBenchOptions = {}): Promise<CaseRes
     log(`generating ${fmt(csvBytes / 1e6)} MB of CSV, ${fmt(jsonBytes / 1e6)} MB of JSON lines, ${fmt(parquetRows)} Parquet rows in ${dir}`);
     const csvRows = await writeLines(csv, csvBytes, csvLine);
     await writeLines(join(dir, 'data.jsonl'), jsonBytes, jsonLine);
-    await writeParquetFile(join(dir, 'data.parquet'), parquetRows);
+    await writeParquetFile(join(dir, 'data.parquet'), { rows: parquetRows });
     const local = (f: string, format: CaseArgs['format']): CaseArgs => ({ uri: join(dir, f), importDir: dir, format });
 
     const cat = await catCase(csv);
@@ -272,13 +319,60 @@ export async function benchRead(options: ReadBenchOptions = {}): Promise<CaseRes
   }
 }
 
+/**
+ * The Parquet case alone, on a file of the given layout: the figure to watch when changing the
+ * Parquet decoder (peak RSS must stay under 256 MB whatever the row-group size).
+ */
+export async function benchParquet(file: ParquetFileOptions, log: (line: string) => void = (l) => console.log(l)): Promise<CaseResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'loadwire-read-bench-'));
+  try {
+    const path = join(dir, 'data.parquet');
+    await writeParquetFile(path, file);
+    const size = (await stat(path)).size;
+    const r = await inChild('parquet-worker', { uri: path, importDir: dir, format: 'parquet' });
+    if (r.rows !== file.rows) throw new Error(`loadwire decoded ${r.rows} rows, expected ${file.rows}`);
+    const pageBytes = file.pageBytes ?? 1 << 20;
+    const pageRows = file.pageRows ?? 20_000;
+    const limits = [...(pageBytes > 0 ? [`${fmt(pageBytes / 1024)} KiB`] : []), ...(pageRows > 0 ? [`${fmt(pageRows)} rows`] : [])];
+    const pages = limits.length > 0 ? `pages of ${limits.join(' / ')}` : 'one page per column chunk';
+    log(
+      `parquet: ${fmt(file.rows)} rows in groups of ${fmt(file.rowGroupRows ?? 100_000)}, ${pages}${file.wideBytes ? `, ${fmt(file.wideBytes)}-byte text column` : ''}, ${fmt(size / 1e6, 1)} MB: ` +
+        `${fmt(r.rowsPerSec)} rows/s, ${fmt(r.mbPerSec, 1)} MB/s, ${fmt(r.seconds, 2)} s, peak RSS ${fmt(r.maxRssMb)} MB`,
+    );
+    return r;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function numberArg(argv: string[], name: string): number | undefined {
+  const at = argv.indexOf(name);
+  if (at < 0) return undefined;
+  const n = Number(argv[at + 1]);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} takes a number`);
+  return n;
+}
+
 async function main(argv: string[]): Promise<void> {
   const at = argv.indexOf('--case');
   if (at >= 0) {
     const name = argv[at + 1] as CaseName;
     const args = JSON.parse(argv[at + 2]!) as CaseArgs;
     const r = await runCase(name, args);
-    process.stdout.write(`${JSON.stringify({ ...r, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+    process.stdout.write(`${JSON.stringify({ ...r, maxRssKb: peakRssKb() })}\n`);
+    return;
+  }
+  if (argv.includes('--parquet-only')) {
+    const pageKib = numberArg(argv, '--page-kib');
+    const pageRows = numberArg(argv, '--page-rows');
+    const wideBytes = numberArg(argv, '--wide-bytes');
+    await benchParquet({
+      rows: numberArg(argv, '--rows') ?? 1_000_000,
+      rowGroupRows: numberArg(argv, '--row-group') ?? 100_000,
+      ...(pageKib !== undefined ? { pageBytes: pageKib * 1024 } : {}),
+      ...(pageRows !== undefined ? { pageRows } : {}),
+      ...(wideBytes !== undefined ? { wideBytes } : {}),
+    });
     return;
   }
   const size = argv.indexOf('--size-mb');

@@ -104,7 +104,7 @@ export async function* decodeObject(source: Source, object: ObjectInfo, spec: Fo
   if (spec.format === 'parquet') {
     yield* decodeParquet(
       { size: object.size, read: (s, e) => source.read(object, s, e, signal) },
-      { file, ...(opts.columns ? { columns: opts.columns } : {}), ...(opts.resume ? { resume: opts.resume } : {}), ...(signal ? { signal } : {}), ...(opts.limits ? { maxRows: opts.limits.maxRows } : {}) },
+      { file, ...(opts.columns ? { columns: opts.columns } : {}), ...(opts.resume ? { resume: opts.resume } : {}), ...(signal ? { signal } : {}), ...(opts.limits ? { maxRows: opts.limits.maxRows, maxBytes: opts.limits.maxBytes } : {}) },
     );
     return;
   }

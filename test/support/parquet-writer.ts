@@ -1,6 +1,7 @@
 // A minimal Parquet writer for test fixtures and the read bench (test tooling, not product code): flat schemas, PLAIN encoding,
-// data page v1, optional columns through definition levels, several row groups, uncompressed or
-// GZIP pages. It shares no code with the reader (hyparquet), so files it writes check the reader.
+// data page v1, optional columns through definition levels, several row groups, one or several
+// pages per column chunk, uncompressed or GZIP pages. It shares no code with the reader
+// (hyparquet), so files it writes check the reader.
 // Spec: https://github.com/apache/parquet-format (Thrift compact protocol for the metadata).
 
 import zlib from 'node:zlib';
@@ -185,6 +186,54 @@ function plainValues(col: ParquetColumn, values: ParquetCell[]): Buffer {
 export interface ParquetWriteOptions {
   readonly rowGroupSize?: number;
   readonly codec?: 'UNCOMPRESSED' | 'GZIP';
+  /** Rows per data page at most (default: no limit). */
+  readonly pageRows?: number;
+  /**
+   * Plain-encoded bytes per data page: a page ends once it holds this much (default: no limit).
+   * With neither limit a column chunk is one page; parquet-mr and arrow-rs cut pages at 1 MiB
+   * and 20,000 rows.
+   */
+  readonly pageBytes?: number;
+}
+
+/** Uncompressed size of a value in a PLAIN page. */
+function plainSize(col: ParquetColumn, v: ParquetCell): number {
+  switch (col.type) {
+    case 'BOOLEAN':
+      return 1 / 8;
+    case 'INT32':
+    case 'FLOAT':
+      return 4;
+    case 'INT64':
+    case 'DOUBLE':
+      return 8;
+    case 'BYTE_ARRAY':
+      return 4 + (typeof v === 'string' ? Buffer.byteLength(v) : (v as Uint8Array | null)?.length ?? 0);
+    case 'FIXED_LEN_BYTE_ARRAY':
+      return col.typeLength ?? 0;
+    default:
+      throw new Error(`unsupported type ${String(col.type)}`);
+  }
+}
+
+/** Cells of one column chunk cut into pages by the row and byte limits. */
+function pagesOf(col: ParquetColumn, cells: ParquetCell[], opts: ParquetWriteOptions): ParquetCell[][] {
+  const maxRows = opts.pageRows ?? Infinity;
+  const maxBytes = opts.pageBytes ?? Infinity;
+  if (cells.length <= maxRows && maxBytes === Infinity) return [cells];
+  const pages: ParquetCell[][] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < cells.length; i++) {
+    bytes += cells[i] === null ? 0 : plainSize(col, cells[i]!);
+    if (i + 1 - start >= maxRows || bytes >= maxBytes) {
+      pages.push(cells.slice(start, i + 1));
+      start = i + 1;
+      bytes = 0;
+    }
+  }
+  if (start < cells.length || pages.length === 0) pages.push(cells.slice(start));
+  return pages;
 }
 
 /** Writes rows (arrays in column order) as a complete Parquet file. */
@@ -198,20 +247,24 @@ export function writeParquet(columns: readonly ParquetColumn[], rows: readonly P
     const slice = rows.slice(g, g + groupSize);
     const cols = columns.map((col, c) => {
       const cells = slice.map((r) => r[c] ?? null);
-      const defined = cells.map((v) => v !== null);
-      const present = cells.filter((v) => v !== null);
-      const body = Buffer.concat([col.optional ? definitionLevels(defined) : Buffer.alloc(0), plainValues(col, present)]);
-      const stored = codec === 'GZIP' ? zlib.gzipSync(body) : body;
-      const header = new Thrift()
-        .i32(1, 0)
-        .i32(2, body.length)
-        .i32(3, stored.length)
-        .struct(5, (t) => t.i32(1, cells.length).i32(2, 0).i32(3, 3).i32(4, 3))
-        .end();
       const start = offset;
-      chunks.push(header, stored);
-      offset += header.length + stored.length;
-      return { offset: start, size: header.length + stored.length, usize: header.length + body.length, n: cells.length };
+      let usize = 0;
+      for (const page of pagesOf(col, cells, opts)) {
+        const defined = page.map((v) => v !== null);
+        const present = page.filter((v) => v !== null);
+        const body = Buffer.concat([col.optional ? definitionLevels(defined) : Buffer.alloc(0), plainValues(col, present)]);
+        const stored = codec === 'GZIP' ? zlib.gzipSync(body) : body;
+        const header = new Thrift()
+          .i32(1, 0)
+          .i32(2, body.length)
+          .i32(3, stored.length)
+          .struct(5, (t) => t.i32(1, page.length).i32(2, 0).i32(3, 3).i32(4, 3))
+          .end();
+        chunks.push(header, stored);
+        offset += header.length + stored.length;
+        usize += header.length + body.length;
+      }
+      return { offset: start, size: offset - start, usize, n: cells.length };
     });
     groups.push({ cols, rows: slice.length, bytes: cols.reduce((n, c) => n + c.usize, 0) });
     if (rows.length === 0) break;
