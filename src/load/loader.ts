@@ -310,7 +310,7 @@ export class PipelineLoader implements Loader {
   private async loadFiles(session: TaskSession, request: LoadRequest, source: SourceSpec, records: readonly LedgerRecord[], totals: Totals): Promise<void> {
     const plan = planMapping(request.mapping, session.def, source);
     const sql = planSql(plan);
-    const writePlan: WritePlan = { width: plan.fields.length, columns: plan.columns, exprs: sql.exprs, where: sql.where };
+    const writePlan: WritePlan = { width: plan.fields.length, columns: plan.columns, exprs: sql.exprs, where: sql.where, direct: plan.direct };
     const spec = formatOf(source);
     const resumeAt = new Map<string, LedgerRecord>();
     for (const r of records) resumeAt.set(r.file, r);
