@@ -26,11 +26,15 @@ const ROWS_PER_FILE = 5_000;
 const BUCKET = 'crash';
 
 
-function csv(file: number): string {
+/** Malformed lines per file when a test asks for them: each must become exactly one error row. */
+const BAD_PER_FILE = 3;
+
+function csv(file: number, withBadLines = false): string {
   const lines: string[] = [];
   for (let i = 0; i < ROWS_PER_FILE; i++) {
     const id = file * ROWS_PER_FILE + i + 1;
     lines.push(`${id},${(id * 7919) % 1000}`);
+    if (withBadLines && i % Math.floor(ROWS_PER_FILE / BAD_PER_FILE) === 100) lines.push(`bad-${id},1`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -183,13 +187,13 @@ describe('crash: SIGKILL at random points, then exactly the source rows', () => 
       const name = `s${job++}`;
       const prefix = `stream-${name}`;
       await c.query(`CREATE TABLE ${name} (id BIGINT NOT NULL, v INT)`);
-      await put(`${prefix}/0.csv`, csv(0));
+      await put(`${prefix}/0.csv`, csv(0, true));
       const source = `S3("uri" = "s3://${BUCKET}/${prefix}/*.csv", "format" = "csv", "s3.endpoint" = "${s3.endpoint}", "s3.access_key" = "${s3.accessKey}", "s3.secret_key" = "${s3.secretKey}")`;
-      await c.query(`CREATE JOB ${name} ON STREAMING PROPERTIES ("s3.max_batch_files" = "1", "max_interval" = "1") DO INSERT INTO crash.${name} SELECT * FROM ${source}`);
+      await c.query(`CREATE JOB ${name} ON STREAMING PROPERTIES ("s3.max_batch_files" = "1", "max_interval" = "1", "session.insert_max_filter_ratio" = "0.01") DO INSERT INTO crash.${name} SELECT * FROM ${source}`);
       // Files keep arriving between kills; each kill lands somewhere in a batch or between batches.
       for (let f = 1; f < FILES && kills < Math.floor(KILLS / 2); f++) {
         await new Promise((r) => setTimeout(r, Math.floor(random() * 1000)));
-        await put(`${prefix}/${f}.csv`, csv(f));
+        await put(`${prefix}/${f}.csv`, csv(f, true));
         await new Promise((r) => setTimeout(r, Math.floor(random() * 600)));
         await c.end().catch(() => undefined);
         c = await restart();
@@ -204,6 +208,12 @@ describe('crash: SIGKILL at random points, then exactly the source rows', () => 
         throw new Error(`${(e as Error).message}; table has ${(await contents(c, name)).n}; job: ${JSON.stringify(job)}`);
       });
       expect(await contents(c, name), `${name} (seed ${SEED})`).toEqual(want);
+      // Every malformed line is one error row: none lost to a kill, none recorded twice.
+      const [{ Id: id }] = (await rows(c, `SELECT Id FROM jobs("type"="insert") WHERE Name = '${name}'`)) as [{ Id: string }];
+      const errors = await rows(c, `SHOW JOB ERRORS '${id}' LIMIT 1000`);
+      expect(errors.map((e) => `${String(e.File).split('/').pop()}:${String(e.Line)}`).sort(), `${name} error rows (seed ${SEED})`)
+        .toEqual([...new Set(errors.map((e) => `${String(e.File).split('/').pop()}:${String(e.Line)}`))].sort());
+      expect(errors, `${name} error rows (seed ${SEED})`).toHaveLength(BAD_PER_FILE * (await filesUnder(prefix)));
       await c.query(`DROP JOB where jobName = ${name}`);
     }
     await c.end();

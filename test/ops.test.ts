@@ -43,6 +43,11 @@ describe('/healthz, /readyz and /metrics', () => {
     const after = (await get(ops, '/metrics')).body;
     expect(counter(after, 'loadwire_statements_total', 'kind="select",result="ok"') - counter(before, 'loadwire_statements_total', 'kind="select",result="ok"')).toBe(2);
     expect(counter(after, 'loadwire_statements_total', 'kind="unparsed",result="1064"')).toBeGreaterThanOrEqual(1);
+    // Latency histogram: SELECT 1 is fast, so both land in the first bucket and in +Inf.
+    const selects = (text: string, series: string): number => counter(text, `loadwire_statement_seconds_${series}`, series === 'bucket' ? 'le="+Inf",kind="select"' : 'kind="select"');
+    expect(selects(after, 'count') - selects(before, 'count')).toBe(2);
+    expect(selects(after, 'bucket') - selects(before, 'bucket')).toBe(2);
+    expect(after).toMatch(/^# TYPE loadwire_statement_seconds histogram$/m);
     expect(after).toMatch(/^loadwire_connections 1$/m);
     expect(after).toContain('loadwire_process_resident_memory_bytes');
     await c.end();

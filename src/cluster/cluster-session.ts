@@ -5,7 +5,7 @@
 // reached the worker it was meant for. Every other statement (SELECT 1 included) pays one regular
 // expression test and nothing else.
 
-import type { Column, ConnectionInfo, PreparedStatementInfo, ProcessInfo, QueryResult, ServerControl, ServerHandler, Session, SessionStatus, UserCredentials, Value } from '../protocol/handler.js';
+import type { Column, ConnectionInfo, MaybePromise, PreparedStatementInfo, ProcessInfo, QueryResult, ServerControl, ServerHandler, Session, SessionStatus, UserCredentials, Value } from '../protocol/handler.js';
 import { DEFAULT_VALUE, GlobalVariables, type SetValue } from '../session/variables.js';
 import { PrimaryCall, type GlobalAssignment, type ProcessSnapshot } from './calls.js';
 import type { RpcChannel } from './rpc.js';
@@ -85,20 +85,20 @@ class ClusterSession implements Session {
     private readonly globals: ClusterGlobals,
   ) {}
 
-  query(sql: string, options: { multiStatements: boolean; signal: AbortSignal }): AsyncIterable<QueryResult> {
-    return NEEDS_CLUSTER.test(sql) ? this.withCluster(() => this.inner.query(sql, options)) : this.inner.query(sql, options);
+  statements(sql: string, multiStatements: boolean): readonly string[] {
+    return this.inner.statements(sql, multiStatements);
+  }
+
+  run(sql: string, signal: AbortSignal): MaybePromise<QueryResult> {
+    return NEEDS_CLUSTER.test(sql) ? this.withCluster(() => this.inner.run(sql, signal)) : this.inner.run(sql, signal);
   }
 
   prepare(sql: string): Promise<PreparedStatementInfo> {
     return this.inner.prepare(sql);
   }
 
-  async execute(sql: string, params: readonly Value[], signal: AbortSignal): Promise<QueryResult> {
-    if (!NEEDS_CLUSTER.test(sql)) return this.inner.execute(sql, params, signal);
-    await this.control.refresh();
-    const result = await this.inner.execute(sql, params, signal);
-    await this.settle();
-    return result;
+  execute(sql: string, params: readonly Value[], signal: AbortSignal): MaybePromise<QueryResult> {
+    return NEEDS_CLUSTER.test(sql) ? this.withCluster(() => this.inner.execute(sql, params, signal)) : this.inner.execute(sql, params, signal);
   }
 
   initDb(database: string): Promise<void> {
@@ -129,12 +129,11 @@ class ClusterSession implements Session {
     this.inner.close();
   }
 
-  private async *withCluster(run: () => AsyncIterable<QueryResult>): AsyncIterable<QueryResult> {
+  private async withCluster(run: () => MaybePromise<QueryResult>): Promise<QueryResult> {
     await this.control.refresh();
-    for await (const result of run()) {
-      await this.settle();
-      yield result;
-    }
+    const result = await run();
+    await this.settle();
+    return result;
   }
 
   private async settle(): Promise<void> {

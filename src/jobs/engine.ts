@@ -393,9 +393,9 @@ export class JobEngine {
       checksum: spec.checksum,
       signal,
       onProgress,
-      onErrorRows: (rows) => {
+      onErrorRows: (rows, range) => {
         try {
-          this.store.insertErrorRows(job.id, taskId, rows, this.limits.maxErrorRowsPerJob);
+          this.store.insertErrorRows(job.id, taskId, rows, range, this.limits.maxErrorRowsPerJob);
         } catch (e) {
           this.logger?.warn({ jobId: job.id, err: messageOf(e) }, 'recording error rows failed');
         }

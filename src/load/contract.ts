@@ -81,7 +81,18 @@ export interface LoadRequest {
   readonly checksum: 'required' | 'optional' | 'off';
   readonly signal: AbortSignal;
   onProgress(progress: LoadProgress): void;
-  onErrorRows(rows: readonly ErrorRow[]): void;
+  /**
+   * A unit's error rows, reported before the unit commits (so a crash cannot lose them) and
+   * possibly again when the unit is re-read after a crash: rows of `range.file` below a line
+   * already reported through are duplicates to skip.
+   */
+  onErrorRows(rows: readonly ErrorRow[], range: ErrorRowsRange): void;
+}
+
+/** How far into a file a report of error rows reaches: every error row before `nextLine`. */
+export interface ErrorRowsRange {
+  readonly file: string;
+  readonly nextLine: number;
 }
 
 export interface LoadResult extends LoadProgress {

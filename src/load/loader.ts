@@ -310,7 +310,7 @@ export class PipelineLoader implements Loader {
   private async loadFiles(session: TaskSession, request: LoadRequest, source: SourceSpec, records: readonly LedgerRecord[], totals: Totals): Promise<void> {
     const plan = planMapping(request.mapping, session.def, source);
     const sql = planSql(plan);
-    const writePlan: WritePlan = { width: plan.fields.length, columns: plan.columns, exprs: sql.exprs, where: sql.where };
+    const writePlan: WritePlan = { width: plan.fields.length, columns: plan.columns, exprs: sql.exprs, where: sql.where, direct: plan.direct };
     const spec = formatOf(source);
     const resumeAt = new Map<string, LedgerRecord>();
     for (const r of records) resumeAt.set(r.file, r);
@@ -383,6 +383,8 @@ export class PipelineLoader implements Loader {
     let positions: number[] | null = null;
     const allPositional = ctx.plan.fields.length > 0 && ctx.plan.fields.every((k) => k.kind === 'position');
     const commit = async (done: boolean): Promise<void> => {
+      // Before the commit: a crash in between re-reads the unit, and the report skips what it has.
+      if (unit.errorRows.length > 0) request.onErrorRows(unit.errorRows, { file: file.uri, nextLine: unit.endLine });
       if (request.atomicity === 'batch' && ratioExceeded(addUnit(totals, unit, true), request.maxFilterRatio)) {
         totals.firstError ??= unit.firstError;
         throw tooManyFiltered({ ...totals, firstError: totals.firstError ?? unit.firstError });
@@ -393,7 +395,6 @@ export class PipelineLoader implements Loader {
       }));
       Object.assign(totals, addUnit(totals, unit, false));
       if (done) totals.filesDone++;
-      if (unit.errorRows.length > 0) request.onErrorRows(unit.errorRows);
       request.onProgress(progressOf(totals));
       unit = newUnit(unit.endOffset, unit.endLine);
     };

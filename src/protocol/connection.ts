@@ -53,10 +53,14 @@ import {
 } from './constants.js';
 import {
   ColumnType,
+  isPromise,
   type Column,
   type ConnectionInfo,
   type ProtocolLogger,
+  type MaybePromise,
   type QueryResult,
+  type Row,
+  type RowsResult,
   type ServerControl,
   type ServerHandler,
   type Session,
@@ -362,15 +366,19 @@ export class Connection {
     this.endPacket();
   }
 
-  /** Writes what is buffered; waits for the socket to drain when the client reads slowly. */
-  private async flush(): Promise<void> {
+  /**
+   * Writes what is buffered. Returns a promise only when the client reads slowly and the socket
+   * must drain first; the common case stays synchronous (no microtask per command).
+   */
+  private flush(): Promise<void> | undefined {
     if (this.out.length === 0 || this.closed) {
       this.out.reset();
-      return;
+      return undefined;
     }
     const ok = this.socket.write(this.out.toBuffer());
     this.out.reset();
-    if (!ok && !this.closed) await new Promise<void>((resolve) => (this.drainWaiter = resolve));
+    if (ok || this.closed) return undefined;
+    return new Promise<void>((resolve) => (this.drainWaiter = resolve));
   }
 
   private status(): number {
@@ -567,8 +575,11 @@ export class Connection {
         return;
       }
       this.sequenceId = (p.lastSequenceId + 1) & 0xff;
-      const keepGoing = await this.dispatch(p.payload);
-      await this.flush();
+      // Commands answered without I/O stay synchronous from here to the socket write.
+      const dispatched = this.dispatch(p.payload);
+      const keepGoing = typeof dispatched === 'boolean' ? dispatched : await dispatched;
+      const flushed = this.flush();
+      if (flushed) await flushed;
       this.command = Command.COM_SLEEP;
       this.commandStartedAt = Date.now();
       this.info = null;
@@ -613,37 +624,52 @@ export class Connection {
   };
 
   /** Handles one command; false ends the connection. */
-  private async dispatch(payload: Buffer): Promise<boolean> {
+  private dispatch(payload: Buffer): boolean | Promise<boolean> {
     if (payload.length === 0) {
       this.sendErrorAndClose(new SqlError('ER_MALFORMED_PACKET', 'Malformed communication packet.'));
       return false;
     }
     const cmd = payload[0]!;
-    const body = payload.subarray(1);
     this.command = cmd;
     this.commandStartedAt = Date.now();
     this.ctx.stats.questions++;
-    const session = this.session!;
     if (this.abort.signal.aborted) this.abort = new AbortController();
     try {
+      const handled = this.runCommand(cmd, payload.subarray(1), this.session!);
+      return typeof handled === 'boolean' ? handled : handled.catch((e: unknown) => this.commandFailed(cmd, e));
+    } catch (e) {
+      return this.commandFailed(cmd, e);
+    }
+  }
+
+  private commandFailed(cmd: number, e: unknown): boolean {
+    if (e instanceof CloseConnection) return false;
+    if (e instanceof MalformedPacketError) {
+      this.ctx.logger.info({ connectionId: this.id, command: cmd, reason: e.message }, 'malformed packet');
+      this.writeError(new SqlError('ER_MALFORMED_PACKET', 'Malformed communication packet.'));
+      return false;
+    }
+    this.writeError(this.toSqlError(e));
+    return !this.closed;
+  }
+
+  private runCommand(cmd: number, body: Buffer, session: Session): boolean | Promise<boolean> {
+    {
       switch (cmd) {
         case Command.COM_QUIT:
           return false;
         case Command.COM_PING:
           this.packet((w) => writeOk(w, { status: this.status() }));
           return true;
-        case Command.COM_QUERY:
+        case Command.COM_QUERY: {
           this.info = body.toString('utf8');
-          await this.runQuery(session, this.info);
-          return true;
+          const done = this.runQuery(session, this.info);
+          return done ? done.then(() => true) : true;
+        }
         case Command.COM_INIT_DB:
-          await session.initDb(body.toString('utf8'));
-          this.database = session.database();
-          this.packet((w) => writeOk(w, { status: this.status() }));
-          return true;
+          return this.initDb(session, body.toString('utf8'));
         case Command.COM_FIELD_LIST:
-          await this.fieldList(session, body);
-          return true;
+          return this.fieldList(session, body).then(() => true);
         case Command.COM_STATISTICS:
           this.packet((w) => w.string(this.statistics()));
           return true;
@@ -661,20 +687,16 @@ export class Connection {
           return true;
         }
         case Command.COM_RESET_CONNECTION:
-          this.releaseStatements();
-          await session.reset();
-          this.multiStatements = (this.capabilities & Capability.CLIENT_MULTI_STATEMENTS) !== 0;
-          this.packet((w) => writeOk(w, { status: this.status() }));
-          return true;
+          return this.resetConnection(session);
         case Command.COM_CHANGE_USER:
-          return await this.changeUser(body);
+          return this.changeUser(body);
         case Command.COM_STMT_PREPARE:
           this.info = body.toString('utf8');
-          await this.prepare(session, this.info);
-          return true;
-        case Command.COM_STMT_EXECUTE:
-          await this.execute(session, body);
-          return true;
+          return this.prepare(session, this.info).then(() => true);
+        case Command.COM_STMT_EXECUTE: {
+          const done = this.execute(session, body);
+          return done ? done.then(() => true) : true;
+        }
         case Command.COM_STMT_SEND_LONG_DATA: {
           // No answer, ever, even for an unknown statement: the client is not reading one.
           const r = new PacketReader(body);
@@ -701,16 +723,22 @@ export class Connection {
         default:
           throw new SqlError('ER_UNKNOWN_COM_ERROR', 'Unknown command');
       }
-    } catch (e) {
-      if (e instanceof CloseConnection) return false;
-      if (e instanceof MalformedPacketError) {
-        this.ctx.logger.info({ connectionId: this.id, command: cmd, reason: e.message }, 'malformed packet');
-        this.writeError(new SqlError('ER_MALFORMED_PACKET', 'Malformed communication packet.'));
-        return false;
-      }
-      this.writeError(this.toSqlError(e));
-      return !this.closed;
     }
+  }
+
+  private async initDb(session: Session, database: string): Promise<boolean> {
+    await session.initDb(database);
+    this.database = session.database();
+    this.packet((w) => writeOk(w, { status: this.status() }));
+    return true;
+  }
+
+  private async resetConnection(session: Session): Promise<boolean> {
+    this.releaseStatements();
+    await session.reset();
+    this.multiStatements = (this.capabilities & Capability.CLIENT_MULTI_STATEMENTS) !== 0;
+    this.packet((w) => writeOk(w, { status: this.status() }));
+    return true;
   }
 
   private toSqlError(e: unknown): SqlError {
@@ -728,84 +756,111 @@ export class Connection {
     return `Uptime: ${uptime}  Threads: ${threads}  Questions: ${q}  Slow queries: 0  Opens: 0  Open tables: 0  Queries per second avg: ${(q / uptime).toFixed(3)}`;
   }
 
-  private async runQuery(session: Session, sql: string): Promise<void> {
+  /**
+   * Runs the statements of a COM_QUERY text, one result each. Each result but the last carries
+   * SERVER_MORE_RESULTS_EXISTS; the first failing statement answers with ERR and ends the text,
+   * as in MySQL. Returns a promise only when some statement or result needs I/O.
+   */
+  private runQuery(session: Session, sql: string): Promise<void> | undefined {
     const signal = this.abort.signal;
-    const iterator = session.query(sql, { multiStatements: this.multiStatements, signal })[Symbol.asyncIterator]();
-    let current: IteratorResult<QueryResult> = await iterator.next();
-    if (current.done) {
-      throw new SqlError('ER_EMPTY_QUERY', 'Query was empty');
+    const statements = session.statements(sql, this.multiStatements);
+    if (statements.length === 0) throw new SqlError('ER_EMPTY_QUERY', 'Query was empty');
+    for (let i = 0; i < statements.length; i++) {
+      const more = i < statements.length - 1;
+      let result: MaybePromise<QueryResult>;
+      try {
+        result = session.run(statements[i]!, signal);
+      } catch (e) {
+        this.writeError(this.toSqlError(e));
+        return undefined;
+      }
+      if (isPromise(result)) return this.runQueryAsync(session, statements, i, result, signal);
+      const written = this.writeResult(result, false, more, signal);
+      if (written) return written.then((ok) => (ok && more ? this.runQueryAsync(session, statements, i + 1, null, signal) : undefined));
     }
-    for (;;) {
-      const result: QueryResult = current.value;
-      // The next result decides SERVER_MORE_RESULTS_EXISTS on this one's terminator.
-      const finish = async (): Promise<{ next: IteratorResult<QueryResult> | null; error: unknown }> => {
-        try {
-          return { next: await iterator.next(), error: undefined };
-        } catch (error) {
-          return { next: null, error };
-        }
-      };
-      const outcome: { next: IteratorResult<QueryResult> | null; error: unknown } = await this.writeResult(result, false, finish, signal);
-      if (outcome.error !== undefined) {
-        this.writeError(this.toSqlError(outcome.error));
+    return undefined;
+  }
+
+  /** The rest of `runQuery` once something had to wait; `pending` is statement `from`'s result, if already started. */
+  private async runQueryAsync(session: Session, statements: readonly string[], from: number, pending: Promise<QueryResult> | null, signal: AbortSignal): Promise<void> {
+    for (let i = from; i < statements.length; i++) {
+      let result: QueryResult;
+      try {
+        result = await (i === from && pending ? pending : session.run(statements[i]!, signal));
+      } catch (e) {
+        this.writeError(this.toSqlError(e));
         return;
       }
-      if (!outcome.next || outcome.next.done) return;
-      current = outcome.next;
+      const written = this.writeResult(result, false, i < statements.length - 1, signal);
+      if (written && !(await written)) return;
     }
   }
 
   /**
-   * Writes one result. `finish` is called before the terminating packet to learn whether more
-   * results follow; its outcome is returned to the caller.
+   * Writes one result: an OK packet, or columns, rows and the terminator. Rows held in memory are
+   * written synchronously up to FLUSH_BYTES; beyond that, or for rows that arrive asynchronously,
+   * the rest goes through `writeRowsAsync` and a promise is returned (false if it ended in ERR).
    */
-  private async writeResult<T extends { next: unknown; error: unknown }>(
-    result: QueryResult,
-    binary: boolean,
-    finish: () => Promise<T>,
-    signal: AbortSignal,
-  ): Promise<T> {
+  private writeResult(result: QueryResult, binary: boolean, more: boolean, signal: AbortSignal): Promise<boolean> | undefined {
+    const moreFlag = more ? ServerStatus.SERVER_MORE_RESULTS_EXISTS : 0;
     if (result.kind === 'ok') {
-      const after = await finish();
-      const more = isMore(after);
       this.packet((w) =>
         writeOk(w, {
           affectedRows: result.affectedRows,
           insertId: result.insertId,
-          status: this.status() | (more ? ServerStatus.SERVER_MORE_RESULTS_EXISTS : 0),
+          status: this.status() | moreFlag,
           warnings: result.warnings,
           info: result.info,
         }),
       );
-      return after;
+      return undefined;
     }
     const columns = result.columns;
     this.packet((w) => w.lenencInt(columns.length));
     for (const c of columns) this.packet((w) => writeColumnDefinition(w, c));
     if (!this.deprecateEof) this.packet((w) => writeEof(w, this.status()));
     const writeRow = binary ? writeBinaryRow : writeTextRow;
+    const rows = result.rows;
+    if (Symbol.asyncIterator in rows) return this.writeRowsAsync(rows, result, writeRow, moreFlag, signal);
+    const iterator = rows[Symbol.iterator]();
     try {
-      const rows = result.rows;
-      if (Symbol.asyncIterator in rows) {
-        for await (const row of rows) {
-          this.packet((w) => writeRow(w, row, columns));
-          if (this.out.length > FLUSH_BYTES) await this.flushChecked(signal);
-        }
-      } else {
-        for (const row of rows) {
-          this.packet((w) => writeRow(w, row, columns));
-          if (this.out.length > FLUSH_BYTES) await this.flushChecked(signal);
-        }
+      for (let next = iterator.next(); !next.done; next = iterator.next()) {
+        const row = next.value;
+        this.packet((w) => writeRow(w, row, columns));
+        if (this.out.length > FLUSH_BYTES) return this.writeRowsAsync({ [Symbol.iterator]: () => iterator }, result, writeRow, moreFlag, signal, true);
       }
     } catch (error) {
       // An ERR packet in place of a row ends the result set; clients surface it as the
       // statement's error (as MySQL does for a query killed mid-result).
-      return { next: null, error } as T;
+      this.writeError(this.toSqlError(error));
+      return Promise.resolve(false);
     }
-    const after = await finish();
-    const more = isMore(after);
-    this.writeEndOfRows(this.status() | (more ? ServerStatus.SERVER_MORE_RESULTS_EXISTS : 0), result.warnings ?? 0);
-    return after;
+    this.writeEndOfRows(this.status() | moreFlag, result.warnings ?? 0);
+    return undefined;
+  }
+
+  private async writeRowsAsync(
+    rows: Iterable<Row> | AsyncIterable<Row>,
+    result: RowsResult,
+    writeRow: typeof writeTextRow,
+    moreFlag: number,
+    signal: AbortSignal,
+    flushFirst = false,
+  ): Promise<boolean> {
+    const columns = result.columns;
+    try {
+      if (flushFirst) await this.flushChecked(signal);
+      for await (const row of rows) {
+        this.packet((w) => writeRow(w, row, columns));
+        if (this.out.length > FLUSH_BYTES) await this.flushChecked(signal);
+      }
+    } catch (error) {
+      if (error instanceof CloseConnection) throw error;
+      this.writeError(this.toSqlError(error));
+      return false;
+    }
+    this.writeEndOfRows(this.status() | moreFlag, result.warnings ?? 0);
+    return true;
   }
 
   private async flushChecked(signal: AbortSignal): Promise<void> {
@@ -876,7 +931,7 @@ export class Connection {
     }
   }
 
-  private async execute(session: Session, body: Buffer): Promise<void> {
+  private execute(session: Session, body: Buffer): Promise<void> | undefined {
     let id = peekStatementId(body);
     if (id === 0xffffffff) id = this.lastStatementId; // MariaDB's "the statement just prepared"
     const stmt = this.statements.get(id);
@@ -886,9 +941,10 @@ export class Connection {
     stmt.types = exec.types;
     stmt.longData.clear();
     const signal = this.abort.signal;
-    const result = await session.execute(stmt.sql, exec.params, signal);
-    const outcome = await this.writeResult(result, true, () => Promise.resolve({ next: null, error: undefined }), signal);
-    if (outcome.error !== undefined) this.writeError(this.toSqlError(outcome.error));
+    const result = session.execute(stmt.sql, exec.params, signal);
+    if (isPromise(result)) return result.then(async (r) => void (await this.writeResult(r, true, false, signal)));
+    const written = this.writeResult(result, true, false, signal);
+    return written?.then(() => undefined);
   }
 
   private closeStatement(id: number): void {
@@ -915,8 +971,3 @@ export class Connection {
   }
 }
 
-function isMore(after: { next: unknown; error: unknown }): boolean {
-  if (after.error !== undefined) return true;
-  const next = after.next as IteratorResult<unknown> | null;
-  return next !== null && next.done === false;
-}

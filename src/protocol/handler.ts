@@ -100,6 +100,12 @@ export interface RowsResult {
 
 export type QueryResult = OkResult | RowsResult;
 
+export type MaybePromise<T> = T | Promise<T>;
+
+export function isPromise<T>(v: MaybePromise<T>): v is Promise<T> {
+  return v instanceof Promise;
+}
+
 export interface PreparedStatementInfo {
   paramCount: number;
   /** Columns of the result, when known at prepare time (may be empty). */
@@ -125,13 +131,19 @@ export interface SessionStatus {
 /** One per connection, created after authentication succeeds. */
 export interface Session {
   /**
-   * Runs a COM_QUERY text. When the client negotiated CLIENT_MULTI_STATEMENTS the text may hold
-   * several statements; each yields one result. An error thrown while iterating ends the sequence
-   * with an ERR packet (as MySQL stops at the first failing statement).
+   * The statements of a COM_QUERY text, each to be run with `run` and answered with one result:
+   * the whole text, unless the client negotiated CLIENT_MULTI_STATEMENTS and it holds several.
+   * Throws (ER_EMPTY_QUERY, a syntax error) when there is nothing to run.
    */
-  query(sql: string, options: { multiStatements: boolean; signal: AbortSignal }): AsyncIterable<QueryResult>;
+  statements(sql: string, multiStatements: boolean): readonly string[];
+  /**
+   * Runs one statement. An answer known without I/O comes back as a value, not a promise, so the
+   * connection can reply within the same turn of the event loop (the `SELECT 1` of every pool).
+   * A failing statement ends a multi-statement text with an ERR packet, as in MySQL.
+   */
+  run(sql: string, signal: AbortSignal): MaybePromise<QueryResult>;
   prepare(sql: string): Promise<PreparedStatementInfo>;
-  execute(sql: string, params: readonly Value[], signal: AbortSignal): Promise<QueryResult>;
+  execute(sql: string, params: readonly Value[], signal: AbortSignal): MaybePromise<QueryResult>;
   initDb(database: string): Promise<void>;
   fieldList(table: string, wildcard: string): Promise<readonly Column[]>;
   status(): SessionStatus;

@@ -68,7 +68,8 @@ function makeSession(user = { name: 'root', admin: true }, caps = 0) {
 
 async function q(session: LoadwireSession, sql: string, multiStatements = false): Promise<QueryResult[]> {
   const out: QueryResult[] = [];
-  for await (const r of session.query(sql, { multiStatements, signal: new AbortController().signal })) out.push(r);
+  const signal = new AbortController().signal;
+  for (const statement of session.statements(sql, multiStatements)) out.push(await session.run(statement, signal));
   return out;
 }
 

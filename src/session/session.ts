@@ -4,11 +4,11 @@
 //   catalog statements → the target's catalog, everything else → the target as written.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Column, ConnectionInfo, PreparedStatementInfo, QueryResult, ServerControl, Session, SessionStatus, Value } from '../protocol/handler.js';
+import { isPromise, type Column, type ConnectionInfo, type MaybePromise, type PreparedStatementInfo, type QueryResult, type ServerControl, type Session, type SessionStatus, type Value } from '../protocol/handler.js';
 import { Capability } from '../protocol/constants.js';
 import { SqlError } from '../protocol/sql-error.js';
 import type { Statement, StatementOf } from '../sql/ast.js';
-import { printExpr, splitStatements, tokenize } from '../sql/index.js';
+import { printExpr, tokenize } from '../sql/index.js';
 import { sharedStatementCache } from './statement-cache.js';
 import type { Target } from '../targets/target.js';
 import { charsetList, collationList, CHARSETS, defaultCollation } from './charsets.js';
@@ -74,14 +74,15 @@ export class LoadwireSession implements Session {
 
   // --- protocol Session -----------------------------------------------------------------------
 
-  async *query(sql: string, options: { multiStatements: boolean; signal: AbortSignal }): AsyncIterable<QueryResult> {
-    if (!options.multiStatements) {
-      yield await this.runText(sql, options.signal);
-      return;
-    }
-    const pieces = splitStatements(sql);
+  statements(sql: string, multiStatements: boolean): readonly string[] {
+    if (!multiStatements) return [sql];
+    const pieces = sharedStatementCache.split(sql);
     if (pieces.length === 0) throw new SqlError('ER_EMPTY_QUERY', 'Query was empty');
-    for (const piece of pieces) yield await this.runText(piece.sql, options.signal);
+    return pieces;
+  }
+
+  run(sql: string, signal: AbortSignal): MaybePromise<QueryResult> {
+    return this.runText(sql, signal);
   }
 
   async prepare(sql: string): Promise<PreparedStatementInfo> {
@@ -90,7 +91,7 @@ export class LoadwireSession implements Session {
     return { paramCount, columns: [] };
   }
 
-  async execute(sql: string, params: readonly Value[], signal: AbortSignal): Promise<QueryResult> {
+  execute(sql: string, params: readonly Value[], signal: AbortSignal): MaybePromise<QueryResult> {
     return this.runText(bindParameters(sql, params), signal);
   }
 
@@ -133,43 +134,44 @@ export class LoadwireSession implements Session {
 
   // --- statement routing ----------------------------------------------------------------------
 
-  private async runText(sql: string, signal: AbortSignal): Promise<QueryResult> {
+  /** Parses, routes and times one statement; synchronous whenever the route is. */
+  private runText(sql: string, signal: AbortSignal): MaybePromise<QueryResult> {
     const started = performance.now();
-    let kind = 'unparsed';
-    try {
-      const result = await this.runParsed(sql, signal, (k) => (kind = k));
-      this.services.metrics?.statement(kind, null, (performance.now() - started) / 1000);
-      return result;
-    } catch (e) {
-      this.services.metrics?.statement(kind, e instanceof SqlError ? e.errno : 1105, (performance.now() - started) / 1000);
-      throw e;
-    }
-  }
-
-  private async runParsed(sql: string, signal: AbortSignal, parsed: (kind: string) => void): Promise<QueryResult> {
     let statement: Statement;
     try {
       statement = sharedStatementCache.parse(sql);
     } catch (e) {
       this.warnings = e instanceof SqlError ? [{ level: 'Error', code: e.errno, message: e.message }] : [];
+      this.record('unparsed', started, e);
       throw e;
     }
-    parsed(statement.kind === 'passthrough' ? `passthrough:${statement.verb.toLowerCase()}` : statement.kind);
+    const kind = statement.kind === 'passthrough' ? `passthrough:${statement.verb.toLowerCase()}` : statement.kind;
     const keepsWarnings = statement.kind === 'showWarnings' || statement.kind === 'showWarningCount' || referencesDiagnostics(statement);
     if (!keepsWarnings) this.warnings = [];
-    try {
-      const result = await this.run(statement, sql, signal);
-      if (result.kind === 'ok') {
-        this.rowCount = Number(result.affectedRows ?? 0);
-        if (result.insertId !== undefined && result.insertId !== 0) this.lastInsertId = result.insertId;
-        return { ...result, warnings: (result.warnings ?? 0) + (keepsWarnings ? 0 : this.warnings.length) };
-      }
-      this.rowCount = -1;
-      return { ...result, warnings: (result.warnings ?? 0) + (keepsWarnings ? 0 : this.warnings.length) };
-    } catch (e) {
+    const failed = (e: unknown): never => {
       if (e instanceof SqlError && !keepsWarnings) this.warnings.push({ level: 'Error', code: e.errno, message: e.message });
+      this.record(kind, started, e);
       throw e;
+    };
+    const succeeded = (result: QueryResult): QueryResult => {
+      this.record(kind, started, null);
+      this.rowCount = result.kind === 'ok' ? Number(result.affectedRows ?? 0) : -1;
+      if (result.kind === 'ok' && result.insertId !== undefined && result.insertId !== 0) this.lastInsertId = result.insertId;
+      const warnings = (result.warnings ?? 0) + (keepsWarnings ? 0 : this.warnings.length);
+      return warnings === (result.warnings ?? 0) ? result : { ...result, warnings };
+    };
+    let pending: MaybePromise<QueryResult>;
+    try {
+      pending = this.route(statement, sql, signal);
+    } catch (e) {
+      return failed(e);
     }
+    return isPromise(pending) ? pending.then(succeeded, failed) : succeeded(pending);
+  }
+
+  private record(kind: string, started: number, error: unknown): void {
+    const errno = error === null ? null : error instanceof SqlError ? error.errno : 1105;
+    this.services.metrics?.statement(kind, errno, (performance.now() - started) / 1000);
   }
 
   private context(sql: string): SessionContext {
@@ -188,7 +190,7 @@ export class LoadwireSession implements Session {
     if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ level, code, message });
   }
 
-  private async run(s: Statement, sql: string, signal: AbortSignal): Promise<QueryResult> {
+  private route(s: Statement, sql: string, signal: AbortSignal): MaybePromise<QueryResult> {
     switch (s.kind) {
       case 'submitJob':
       case 'showJobStatus':
@@ -212,8 +214,7 @@ export class LoadwireSession implements Session {
       case 'setTransaction':
         return this.setTransaction(s);
       case 'use':
-        await this.initDb(s.database);
-        return { kind: 'ok' };
+        return this.initDb(s.database).then(() => ({ kind: 'ok' }));
       case 'showVariables':
         return this.showVariables(s);
       case 'showStatus':
@@ -225,10 +226,11 @@ export class LoadwireSession implements Session {
         const name = s.which === 'errors' ? '@@session.error_count' : '@@session.warning_count';
         return rowsResult([columnForValue(name, 0n)], [[BigInt(n)]]);
       }
-      case 'showDatabases': {
-        const dbs = ['information_schema', ...(await this.services.target.databases())].sort();
-        return this.showRows(['Database'], dbs.map((d) => [d]), s.filter);
-      }
+      case 'showDatabases':
+        return this.services.target.databases().then((names) => {
+          const dbs = ['information_schema', ...names].sort();
+          return this.showRows(['Database'], dbs.map((d) => [d]), s.filter);
+        });
       case 'showCharset':
         return this.showRows(
           ['Charset', 'Description', 'Default collation', 'Maxlen'],
@@ -258,13 +260,8 @@ export class LoadwireSession implements Session {
         const privileges = who === this.user.name ? (this.user.admin ? 'ALL PRIVILEGES' : 'SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER') : 'USAGE';
         return this.showRows([`Grants for ${who}@${host}`], [[`GRANT ${privileges} ON *.* TO \`${who}\`@\`${host}\``]], null);
       }
-      case 'showCreateDatabase': {
-        const dbs = await this.services.target.databases();
-        const name = dbs.find((d) => d === s.database);
-        if (!name) throw new SqlError('ER_BAD_DB_ERROR', `Unknown database '${s.database}'`);
-        const ddl = `CREATE DATABASE ${s.ifNotExists ? '/*!32312 IF NOT EXISTS*/ ' : ''}\`${name}\` /*!40100 DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci */ /*!80016 DEFAULT ENCRYPTION='N' */`;
-        return this.showRows(['Database', 'Create Database'], [[name, ddl]], null);
-      }
+      case 'showCreateDatabase':
+        return this.showCreateDatabase(s);
       case 'startTransaction':
         this.inTransaction = true;
         return { kind: 'ok' };
@@ -493,7 +490,16 @@ export class LoadwireSession implements Session {
     return { kind: 'ok' };
   }
 
-  private async select(s: StatementOf<'select'>, signal: AbortSignal): Promise<QueryResult> {
+  private async showCreateDatabase(s: StatementOf<'showCreateDatabase'>): Promise<QueryResult> {
+    const dbs = await this.services.target.databases();
+    const name = dbs.find((d) => d === s.database);
+    if (!name) throw new SqlError('ER_BAD_DB_ERROR', `Unknown database '${s.database}'`);
+    const ddl = `CREATE DATABASE ${s.ifNotExists ? '/*!32312 IF NOT EXISTS*/ ' : ''}\`${name}\` /*!40100 DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci */ /*!80016 DEFAULT ENCRYPTION='N' */`;
+    return this.showRows(['Database', 'Create Database'], [[name, ddl]], null);
+  }
+
+  /** A FROM-less SELECT, evaluated here; synchronous unless it calls SLEEP(). */
+  private select(s: StatementOf<'select'>, signal: AbortSignal): MaybePromise<QueryResult> {
     const sleeps: number[] = [];
     const ctx = this.evalContext('field list', sleeps);
     if (s.where && truthy(evaluate(s.where, { ...ctx, clause: 'where clause' })) !== true) {
@@ -501,6 +507,11 @@ export class LoadwireSession implements Session {
       return rowsResult(s.items.map((it, i) => columnForValue(columnName(it), values[i] ?? null)), []);
     }
     const values = s.items.map((it) => evaluate(it.expr, ctx));
+    if (sleeps.length === 0) return this.selectResult(s, values, false);
+    return this.sleepThen(s, values, sleeps, signal);
+  }
+
+  private async sleepThen(s: StatementOf<'select'>, values: SqlValue[], sleeps: readonly number[], signal: AbortSignal): Promise<QueryResult> {
     let interrupted = false;
     for (const seconds of sleeps) {
       try {
@@ -511,6 +522,10 @@ export class LoadwireSession implements Session {
         break;
       }
     }
+    return this.selectResult(s, values, interrupted);
+  }
+
+  private selectResult(s: StatementOf<'select'>, values: SqlValue[], interrupted: boolean): QueryResult {
     const row = values.map((v, i) => (interrupted && isSleepCall(s.items[i]!.expr) ? 1n : v));
     const columns = s.items.map((it, i) => columnForValue(columnName(it), row[i] ?? null));
     const limited = s.limit && (s.limit.count === 0 || (s.limit.offset ?? 0) > 0) ? [] : [row];

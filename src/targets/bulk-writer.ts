@@ -70,6 +70,8 @@ export interface WritePlan {
   readonly columns: readonly string[];
   readonly exprs: readonly string[];
   readonly where: string | null;
+  /** Field i goes unchanged into column i and nothing is filtered: no expression to evaluate. */
+  readonly direct: boolean;
 }
 
 export interface TaskSpec {

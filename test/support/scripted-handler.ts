@@ -71,12 +71,16 @@ export class ScriptedSession implements Session {
     this.db = info.database;
   }
 
-  async *query(sql: string, options: { multiStatements: boolean; signal: AbortSignal }): AsyncIterable<QueryResult> {
+  statements(sql: string, multiStatements: boolean): readonly string[] {
     const parts = sql.split(';').map((s) => s.trim()).filter(Boolean);
-    if (parts.length > 1 && !options.multiStatements) {
+    if (parts.length > 1 && !multiStatements) {
       throw new SqlError('ER_PARSE_ERROR', `You have an error in your SQL syntax; check the manual that corresponds to your loadwire version for the right syntax to use near '${parts[1]}' at line 1`);
     }
-    for (const p of parts) yield await this.one(p, [], options.signal);
+    return parts;
+  }
+
+  run(sql: string, signal: AbortSignal): Promise<QueryResult> {
+    return this.one(sql, [], signal);
   }
 
   async one(sql: string, params: readonly Value[], signal: AbortSignal): Promise<QueryResult> {

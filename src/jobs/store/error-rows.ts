@@ -1,16 +1,24 @@
 // Source records the loader could not turn into rows (onErrorRows): kept per job up to a cap, the
-// first reason copied onto the job and task for FirstErrorMsg / fail_msg.
+// first reason copied onto the job and task for FirstErrorMsg / fail_msg. Recorded exactly once:
+// the loader reports a unit's error rows before committing the unit, and a per-file mark skips
+// the ones already recorded when a unit is read again after a crash.
 
-import type { ErrorRow } from '../../load/contract.js';
+import type { ErrorRow, ErrorRowsRange } from '../../load/contract.js';
 import { prepared, type StoreDb } from './database.js';
 
 export interface StoredErrorRow extends ErrorRow {
   readonly taskId: number;
 }
 
-export function insertErrorRows(db: StoreDb, jobId: number, taskId: number, rows: readonly ErrorRow[], maxPerJob: number): void {
-  if (rows.length === 0) return;
+export function insertErrorRows(db: StoreDb, jobId: number, taskId: number, reported: readonly ErrorRow[], range: ErrorRowsRange, maxPerJob: number): void {
   db.transaction(() => {
+    const mark = (prepared(db, 'SELECT next_line AS n FROM error_row_marks WHERE job_id = ? AND file = ?').get(jobId, range.file) as { n: number } | undefined)?.n ?? 0;
+    const rows = reported.filter((r) => r.file !== range.file || r.line >= mark);
+    if (range.nextLine > mark) {
+      prepared(db, 'INSERT INTO error_row_marks (job_id, file, next_line) VALUES (?, ?, ?) ON CONFLICT (job_id, file) DO UPDATE SET next_line = excluded.next_line')
+        .run(jobId, range.file, range.nextLine);
+    }
+    if (rows.length === 0) return;
     const kept = (prepared(db, 'SELECT error_row_count AS n FROM jobs WHERE id = ?').get(jobId) as { n: number } | undefined)?.n ?? 0;
     const insert = prepared(db, 'INSERT INTO error_rows (job_id, task_id, file, line, reason, raw) VALUES (?, ?, ?, ?, ?, ?)');
     for (const r of rows.slice(0, Math.max(0, maxPerJob - kept))) insert.run(jobId, taskId, r.file, r.line, r.reason, r.raw.slice(0, 4096));

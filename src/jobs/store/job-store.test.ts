@@ -101,7 +101,7 @@ describe('JobStore', () => {
     const files = [1, 2].map((n) => ({ uri: `s3://b/${n}.csv`, key: `${n}.csv`, size: 10, etag: null }));
     for (let i = 0; i < 5; i++) {
       const task = store.insertTask(id, files, 5000);
-      store.insertErrorRows(id, task, [{ file: '1.csv', line: 3, reason: 'bad int', raw: 'x' }], 3);
+      store.insertErrorRows(id, task, [{ file: `${i + 1}.csv`, line: 3, reason: 'bad int', raw: 'x' }], { file: `${i + 1}.csv`, nextLine: 10 }, 3);
       store.finishTask(id, task, { state: 'SUCCESS', progress: { filesDone: 2, bytesRead: 20, rowsScanned: 4, rowsLoaded: 3, rowsFiltered: 1 }, errorMsg: null, firstError: null, committedFiles: files, accumulate: true, keepTasks: 2 }, 6000);
     }
     const job = store.findJob(id);
@@ -119,5 +119,19 @@ describe('JobStore', () => {
     expect(store.findJob(id)).toBeNull();
     expect(store.listTasks(id)).toHaveLength(0);
     expect(store.listErrorRows(id, 10)).toHaveLength(0);
+  });
+
+  it('records each error row once when a unit is read again after a crash', () => {
+    const id = jobIn('RUNNING');
+    const task = store.insertTask(id, [], 5000);
+    const row = (line: number): { file: string; line: number; reason: string; raw: string } => ({ file: 'a.csv', line, reason: `bad ${line}`, raw: 'x' });
+    store.insertErrorRows(id, task, [row(3), row(7)], { file: 'a.csv', nextLine: 10 }, 100);
+    // The daemon died before the unit committed: the unit (lines 1..9) is read again, then the next.
+    store.insertErrorRows(id, task, [row(3), row(7)], { file: 'a.csv', nextLine: 10 }, 100);
+    store.insertErrorRows(id, task, [row(12)], { file: 'a.csv', nextLine: 20 }, 100);
+    // Another file has its own mark.
+    store.insertErrorRows(id, task, [{ ...row(3), file: 'b.csv' }], { file: 'b.csv', nextLine: 5 }, 100);
+    expect(store.listErrorRows(id, 100).map((r) => `${r.file}:${r.line}`)).toEqual(['a.csv:3', 'a.csv:7', 'a.csv:12', 'b.csv:3']);
+    expect(store.findJob(id)?.errorRowCount).toBe(4);
   });
 });

@@ -1,7 +1,7 @@
 // The job store: one SQLite file (<dataDir>/jobs.sqlite) behind the operations of this folder.
 // Each operation lives in its own module; this class only binds them to the open connection.
 
-import type { ErrorRow, FileRef } from '../../load/contract.js';
+import type { ErrorRow, ErrorRowsRange, FileRef } from '../../load/contract.js';
 import type { Job, JobProgress, Task } from '../model.js';
 import type { JobState } from '../states.js';
 import { alterPausedJob, type JobAlteration } from './alter-job.js';
@@ -89,8 +89,8 @@ export class JobStore {
   latestTask(jobId: number): Task | null {
     return latestTask(this.db, jobId);
   }
-  insertErrorRows(jobId: number, taskId: number, rows: readonly ErrorRow[], maxPerJob: number): void {
-    insertErrorRows(this.db, jobId, taskId, rows, maxPerJob);
+  insertErrorRows(jobId: number, taskId: number, rows: readonly ErrorRow[], range: ErrorRowsRange, maxPerJob: number): void {
+    insertErrorRows(this.db, jobId, taskId, rows, range, maxPerJob);
   }
   listErrorRows(jobId: number, limit: number): StoredErrorRow[] {
     return listErrorRows(this.db, jobId, limit);

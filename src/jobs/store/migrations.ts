@@ -116,6 +116,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN error_sqlstate TEXT;
     `,
   },
+  {
+    // Error rows are recorded before the rows around them commit, so a crash between the two
+    // cannot lose them; the mark per file (every error row before next_line is recorded) keeps
+    // the unit's re-run after such a crash from recording them twice.
+    version: 3,
+    sql: `
+      CREATE TABLE error_row_marks (
+        job_id    INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+        file      TEXT NOT NULL,
+        next_line INTEGER NOT NULL,
+        PRIMARY KEY (job_id, file)
+      );
+    `,
+  },
 ];
 
 export function applyMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {

@@ -374,20 +374,27 @@ class EmbeddedLane implements WriteLane {
     this.chunk = Math.max(1, Math.min(CHUNK_ROWS, Math.floor(MAX_PARAMS / this.width)));
     const types = new Map(def.columns.map((c) => [c.name.toLowerCase(), parseType(c.type)]));
     // DATE/DATETIME columns store MySQL's canonical text, as the target's own INSERT does.
-    const exprs = plan.exprs.map((m, i) => {
-      const e = translate(m);
+    const stored = (e: string, i: number): string => {
       const t = types.get((plan.columns[i] ?? '').toLowerCase());
       if (!t) return e;
       const fam = typeFamily(t);
       if (fam === 'datetime') return `mysql_stored_datetime(${e}, ${t.fsp ?? 0})`;
       if (fam === 'date') return `mysql_stored_date(${e})`;
       return e;
-    });
+    };
+    const cols = plan.columns.map(quoteIdent).join(', ');
+    const target = quoteIdent(into);
+    if (plan.direct && plan.columns.length > 0) {
+      // Nothing to evaluate: a plain multi-row INSERT, which SQLite runs ≈ 10% faster than the
+      // same rows staged through a VALUES CTE.
+      const row = `(${plan.columns.map((_, i) => stored('?', i)).join(', ')})`;
+      this.text = (rows) => `INSERT INTO ${target} (${cols}) VALUES ${Array.from({ length: rows }, () => row).join(', ')}`;
+      return;
+    }
+    const exprs = plan.exprs.map((m, i) => stored(translate(m), i));
     const where = plan.where === null ? '' : ` WHERE ${translate(plan.where)}`;
     const fields = Array.from({ length: this.width }, (_, i) => quoteIdent(`__f${i}`)).join(', ');
     const row = `(${Array.from({ length: this.width }, () => '?').join(', ')})`;
-    const cols = plan.columns.map(quoteIdent).join(', ');
-    const target = quoteIdent(into);
     this.text = (rows) => {
       const values = Array.from({ length: rows }, () => row).join(', ');
       if (plan.columns.length === 0) return `WITH "__s" (${fields}) AS (VALUES ${values}) INSERT INTO ${target} DEFAULT VALUES`;

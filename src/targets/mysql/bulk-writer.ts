@@ -415,7 +415,7 @@ class MySqlLane implements WriteLane {
     const asVars = (sql: string): string => sql.replace(/(`?)\b__f(\d+)\b\1/g, '@__f$2');
     const fmt = "CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'";
     // Every column just its field, in order: a plain column list, no @vars and SET to evaluate.
-    const direct = plan.width > 0 && plan.where === null && plan.columns.length === plan.width && plan.exprs.every((e, i) => new RegExp(`^\`?__f${i}\`?$`).test(e));
+    const direct = plan.direct && plan.width > 0;
     this.loadRaw = null;
     if (direct) {
       const cols = plan.columns.map(q).join(', ');
