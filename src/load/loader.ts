@@ -11,7 +11,8 @@ import { decodeObject, formatSpecFrom, type DecodeOptions, type FormatSpec } fro
 import { DecodeWorker } from '../formats/worker-decoder.js';
 import { truncateRaw, type RowBatch, type Value } from '../formats/types.js';
 import { FIELD_IN_EXTRA, FIELD_IN_TEXT, FIELD_NULL, TextBatch, type TextBatchData } from '../formats/text-batch.js';
-import { targetErrorKind, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WritePlan } from '../targets/bulk-writer.js';
+import { NUMERIC_NONE, targetErrorKind, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WritePlan } from '../targets/bulk-writer.js';
+import { plainNumber } from './plain-number.js';
 import type { LoadMetrics } from '../ops/metrics.js';
 import type { ErrorRow, FileRef, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader, SourceSpec } from './contract.js';
 import { bindFields, planMapping, planSql, type MappingPlan } from './mapping.js';
@@ -70,7 +71,7 @@ class BatchRows implements StagedRows {
     const r = this.rows[row]!;
     return p < 0 || p >= this.batch.fieldCount(r) ? null : this.batch.value(r, p);
   }
-  appendValues(from: number, to: number, out: Value[]): void {
+  appendValues(from: number, to: number, out: Value[], numbers?: Uint8Array): void {
     const d = this.text;
     const w = this.width;
     if (d === null) {
@@ -93,7 +94,9 @@ class BatchRows implements StagedRows {
         }
         const k = first + p;
         const flag = flags[k];
-        out.push(flag === FIELD_NULL ? null : (flag === FIELD_IN_EXTRA ? extra : text).slice(starts[k], ends[k]));
+        if (flag === FIELD_NULL) out.push(null);
+        else if (flag === FIELD_IN_TEXT && numbers !== undefined && numbers[f] !== NUMERIC_NONE) out.push(plainNumber(text, starts[k]!, ends[k]!, numbers[f]!));
+        else out.push((flag === FIELD_IN_EXTRA ? extra : text).slice(starts[k], ends[k]));
       }
     }
   }

@@ -37,15 +37,22 @@ export interface LedgerRecord {
 }
 
 /** Rows of one batch as the mapping stages them: `width` source fields per row. */
+/** Hints for StagedRows.appendValues: what the field's column stores. */
+export const NUMERIC_NONE = 0;
+export const NUMERIC_INTEGER = 1;
+export const NUMERIC_REAL = 2;
+
 export interface StagedRows {
   readonly count: number;
   readonly width: number;
   value(row: number, field: number): Value;
   /**
    * Appends the values of rows [from, to), row by row, to `out`: the writers' hot path, one tight
-   * loop over the batch instead of a call chain per value.
+   * loop over the batch instead of a call chain per value. With `numbers`, a text field whose hint
+   * is NUMERIC_INTEGER or NUMERIC_REAL and that is written as a plain decimal number of at most 15
+   * digits comes as a JS number (exact: every such number is a double), anything else as text.
    */
-  appendValues(from: number, to: number, out: Value[]): void;
+  appendValues(from: number, to: number, out: Value[], numbers?: Uint8Array): void;
   /**
    * The rows as one text of `separator`-delimited fields and '\n'-ended lines, when the source's
    * own text is exactly that (no quoting, no NULL, no unescaping, every row whole and in order);
