@@ -12,6 +12,7 @@ import { MySqlBulkWriter } from '../src/targets/mysql/bulk-writer.js';
 import { SqlError } from '../src/protocol/sql-error.js';
 import { startMariaDb, type MariaDbInstance } from './harness/mariadb.js';
 import { startS3, type S3Instance } from './harness/s3.js';
+import { writeParquet } from './support/parquet-writer.js';
 import { csvSource, importMapping, request, selectMapping } from './harness/load-request.js';
 
 let s3: S3Instance;
@@ -112,6 +113,26 @@ describe('mysql target loads', () => {
     expect(await rows('t')).toEqual(['1|ann|3|NULL']);
   });
 
+  it('gathers decoded batches into few LOAD DATA statements and still pins down each bad row among thousands', async () => {
+    const bad = new Map([[1_234, '1234,n1234,oops'], [30_001, '30001,a-name-too-long,1'], [59_999, '59999,n59999,1.5.5']]);
+    const lines = Array.from({ length: 60_000 }, (_, i) => bad.get(i) ?? `${i},n${i},${i % 1000}`);
+    const src = await put(`g${n}.csv`, `${lines.join('\n')}\n`);
+    const gathering = createLoader({ writer, sources: { importDir: '/nonexistent', s3: s3Config() }, decodeInWorker: false });
+    const loads = async (): Promise<number> => {
+      const [[row]] = (await conn.query({ sql: "SHOW GLOBAL STATUS LIKE 'Com_load'", rowsAsArray: true })) as unknown as [[[string, string]]];
+      return Number(row[1]);
+    };
+    const before = await loads();
+    const r = request(job(src, await files(src), importMapping(['id', 'name', 'qty'])), { maxFilterRatio: 0.01 });
+    const result = await gathering.load(r.request);
+    expect(result).toMatchObject({ rowsScanned: 60_000, rowsLoaded: 59_997, rowsFiltered: 3 });
+    expect(r.reports.errors.map((e) => [e.line, e.raw])).toEqual([...bad].map(([i, raw]) => [i + 1, raw]));
+    // One statement for the 1.2 MB, then a split in 16 and again in 16 around each bad row.
+    expect(await loads() - before).toBeLessThanOrEqual(1 + 16 + 3 * 16);
+    const [[all]] = (await conn.query({ sql: 'SELECT COUNT(*), SUM(id) FROM w.t', rowsAsArray: true })) as unknown as [[[number, string]]];
+    expect(all.map(Number)).toEqual([59_997, (59_999 * 60_000) / 2 - 1_234 - 30_001 - 59_999]);
+  });
+
   it('resumes a streaming task after an abort without losing or repeating rows, on parallel lanes', async () => {
     const body = (from: number) => Array.from({ length: 50 }, (_, i) => `${from + i},n${from + i},${i}`).join('\n') + '\n';
     for (const k of [0, 1, 2]) await s3.put(BUCKET, `r${n}/part-${k}.csv`, body(k * 1000));
@@ -133,6 +154,34 @@ describe('mysql target loads', () => {
     expect(again).toMatchObject({ filesDone: 3, rowsScanned: 150, rowsLoaded: 150 });
     const [[all]] = (await conn.query({ sql: 'SELECT COUNT(*), COUNT(DISTINCT id), SUM(id) FROM w.t', rowsAsArray: true })) as unknown as [[[number, number, string]]];
     expect(all.map(Number)).toEqual([150, 150, 3 * 1225 + (0 + 1000 + 2000) * 50]);
+  });
+
+  it('commits a Parquet file in parts and resumes it at the row where it stopped', async () => {
+    // Batches end at 8,192 rows: three of them, each committed on its own here (commitBytes 16).
+    const rowsIn = Array.from({ length: 20_000 }, (_, i) => [i + 1, `n${i + 1}`, i % 100]);
+    const file = writeParquet([{ name: 'id', type: 'INT32' }, { name: 'name', type: 'BYTE_ARRAY', converted: 'UTF8' }, { name: 'qty', type: 'INT32' }], rowsIn, { rowGroupSize: 5_000, pageRows: 1_000 });
+    await s3.put(BUCKET, `pq${n}/t.parquet`, file);
+    const src: SourceSpec = { uri: `s3://${BUCKET}/pq${n}/t.parquet`, properties: {}, format: 'parquet', importOptions: [] };
+    const list = await files(src);
+    const ac = new AbortController();
+    let commits = 0;
+    const first = request(job(src, list, importMapping(['id', 'name', 'qty'])), {
+      atomicity: 'batch', signal: ac.signal,
+      onProgress: () => {
+        if (++commits === 2) ac.abort(new SqlError('ER_QUERY_INTERRUPTED', 'paused'));
+      },
+    });
+    await expect(loader.load(first.request)).rejects.toMatchObject({ errno: 1317 });
+    const ledger = await loader.committed(`job-${n}`);
+    expect(ledger.length).toBeGreaterThanOrEqual(2);
+    expect(ledger.every((e) => e.file === src.uri)).toBe(true);
+    const [[partial]] = (await conn.query({ sql: 'SELECT COUNT(*) FROM w.t', rowsAsArray: true })) as unknown as [[[number]]];
+    expect(Number(partial[0])).toBeGreaterThan(0);
+    expect(Number(partial[0])).toBeLessThan(20_000);
+    const again = await loader.load(request(job(src, list, importMapping(['id', 'name', 'qty'])), { atomicity: 'batch' }).request);
+    expect(again).toMatchObject({ filesDone: 1, rowsLoaded: 20_000 });
+    const [[all]] = (await conn.query({ sql: 'SELECT COUNT(*), COUNT(DISTINCT id), SUM(id), SUM(qty) FROM w.t', rowsAsArray: true })) as unknown as [[[number, number, string, string]]];
+    expect(all.map(Number)).toEqual([20_000, 20_000, (20_000 * 20_001) / 2, 200 * 4_950]);
   });
 
   it('a cancel that lands while the task is being set up stops it at once, leaving nothing', async () => {

@@ -70,7 +70,7 @@ async function viaLoader(writer: BulkWriter, s3: { endpoint: string; accessKey: 
 
 export async function benchWrite(): Promise<void> {
   const quick = process.env.LOADWIRE_BENCH_QUICK === '1';
-  const rows = Number(process.env.LOADWIRE_BENCH_ROWS ?? (quick ? 300_000 : 16_000_000));
+  const rows = Number(process.env.LOADWIRE_BENCH_ROWS ?? (quick ? 300_000 : 21_000_000));
   const targets = (process.env.LOADWIRE_BENCH_TARGETS ?? 'embedded,mariadb').split(',');
   const dir = await mkdtemp(join(tmpdir(), 'loadwire-write-bench-'));
   let peakRss = process.memoryUsage().rss;

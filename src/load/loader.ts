@@ -11,7 +11,7 @@ import { decodeObject, formatSpecFrom, type DecodeOptions, type FormatSpec } fro
 import { DecodeWorker } from '../formats/worker-decoder.js';
 import { truncateRaw, type RowBatch, type Value } from '../formats/types.js';
 import { FIELD_IN_EXTRA, FIELD_IN_TEXT, FIELD_NULL, TextBatch, type TextBatchData } from '../formats/text-batch.js';
-import { NUMERIC_NONE, targetErrorKind, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WritePlan } from '../targets/bulk-writer.js';
+import { ConcatRows, NUMERIC_NONE, targetErrorKind, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WritePlan } from '../targets/bulk-writer.js';
 import { plainNumber } from './plain-number.js';
 import type { LoadMetrics } from '../ops/metrics.js';
 import type { ErrorRow, FileRef, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader, SourceSpec } from './contract.js';
@@ -334,7 +334,7 @@ export class PipelineLoader implements Loader {
     const onAbort = (): void => abort.abort(request.signal.reason);
     request.signal.addEventListener('abort', onAbort, { once: true });
     if (request.signal.aborted) onAbort();
-    const ctx: LaneContext = { request, plan, writePlan, spec, source, totals, throttle, signal: abort.signal };
+    const ctx: LaneContext = { request, plan, writePlan, spec, source, totals, throttle, signal: abort.signal, batchBytes: session.batchBytes ?? 0 };
     const runLane = async (): Promise<void> => {
       const lane = await this.target(session.lane(writePlan));
       const worker = this.inWorker ? this.takeWorker() : null;
@@ -401,6 +401,31 @@ export class PipelineLoader implements Loader {
       request.onProgress(progressOf(totals));
       unit = newUnit(unit.endOffset, unit.endLine);
     };
+    // Decoded batches wait here until they are worth a write (TaskSession.batchBytes).
+    const gathered: { batch: RowBatch; rows: BatchRows }[] = [];
+    let gatheredBytes = 0;
+    const write = async (): Promise<void> => {
+      if (gathered.length === 0) return;
+      const rows = gathered.length === 1 ? gathered[0]!.rows : new ConcatRows(gathered.map((g) => g.rows));
+      const outcome = await this.target(lane.write(rows, ctx.signal));
+      if (ctx.signal.aborted) return;
+      for (const e of outcome.errors) unit.error({ file: file.uri, line: rows.line(e.row), reason: e.reason, raw: rows.raw(e.row) }, true);
+      unit.loaded += outcome.loaded;
+      let advanced = 0;
+      for (const { batch, rows: part } of gathered) {
+        unit.scanned += part.count;
+        // Parquet positions are rows, not bytes (offset -1): its decoded size stands in.
+        const bytes = batch.end.offset >= 0 ? batch.end.offset - unit.endOffset : batch.byteSize;
+        advanced += bytes;
+        unit.bytes += bytes;
+        unit.endOffset = batch.end.offset;
+        unit.endLine = batch.end.line;
+      }
+      gathered.length = 0;
+      gatheredBytes = 0;
+      await ctx.throttle.take(advanced, ctx.signal);
+      if (unit.bytes >= this.commitBytes) await commit(false);
+    };
     for await (const batch of this.decode(ctx, file, resume, worker, src)) {
       if (ctx.signal.aborted) break;
       if (batch.columns && header === null) header = batch.columns;
@@ -414,19 +439,12 @@ export class PipelineLoader implements Loader {
         } else keep[kept++] = r;
       }
       for (const e of batch.errors) unit.error({ file: e.file, line: e.line, reason: e.reason, raw: e.raw });
-      const rows = new BatchRows(batch, positions, kept === keep.length ? keep : keep.subarray(0, kept));
-      const outcome = await this.target(lane.write(rows, ctx.signal));
+      gathered.push({ batch, rows: new BatchRows(batch, positions, kept === keep.length ? keep : keep.subarray(0, kept)) });
+      gatheredBytes += batch.byteSize;
+      if (gatheredBytes >= ctx.batchBytes || unit.bytes + gatheredBytes >= this.commitBytes) await write();
       if (ctx.signal.aborted) break;
-      for (const e of outcome.errors) unit.error({ file: file.uri, line: rows.line(e.row), reason: e.reason, raw: rows.raw(e.row) }, true);
-      unit.scanned += kept;
-      unit.loaded += outcome.loaded;
-      unit.bytes += batch.end.offset - unit.endOffset;
-      unit.endOffset = batch.end.offset;
-      unit.endLine = batch.end.line;
-      await ctx.throttle.take(batch.end.offset - unit.lastOffset, ctx.signal);
-      unit.lastOffset = batch.end.offset;
-      if (unit.bytes >= this.commitBytes) await commit(false);
     }
+    if (!ctx.signal.aborted) await write();
     if (ctx.signal.aborted) throw abortError(request.signal, 'load');
     await commit(true);
   }
@@ -441,6 +459,8 @@ interface LaneContext {
   readonly totals: Totals;
   readonly throttle: Throttle;
   readonly signal: AbortSignal;
+  /** Source bytes to gather before a write (TaskSession.batchBytes); 0 writes each batch. */
+  readonly batchBytes: number;
 }
 
 interface Unit {
@@ -448,7 +468,6 @@ interface Unit {
   startLine: number;
   endOffset: number;
   endLine: number;
-  lastOffset: number;
   scanned: number;
   loaded: number;
   filtered: number;
@@ -461,7 +480,7 @@ interface Unit {
 
 function newUnit(offset: number, line: number): Unit {
   const u: Unit = {
-    startOffset: offset, startLine: line, endOffset: offset, endLine: line, lastOffset: offset,
+    startOffset: offset, startLine: line, endOffset: offset, endLine: line,
     scanned: 0, loaded: 0, filtered: 0, bytes: 0, errorRows: [], firstError: null,
     error(row, counted = false) {
       // Error rows are records too: they count as scanned and filtered.

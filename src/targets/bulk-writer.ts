@@ -101,6 +101,11 @@ export interface TaskSession {
   readonly def: TableDef;
   /** Lanes this target can usefully write through at once. */
   readonly maxLanes: number;
+  /**
+   * Source bytes worth gathering into one write: statements with a fixed cost per call (a LOAD
+   * DATA round trip, its savepoint) want few large batches. Undefined: each decoded batch as it is.
+   */
+  readonly batchBytes?: number;
   /** This task's ledger records (staged and committed), in commit order. */
   records(): Promise<LedgerRecord[]>;
   /** Rows currently in the target table. */
@@ -160,4 +165,81 @@ export function targetErrorKind(e: unknown): 'transient' | 'permanent' | null {
 /** The shadow table of a job's task into a table: stable across restarts, so a rerun finds it. */
 export function shadowName(jobId: string, table: string): string {
   return `${SHADOW_PREFIX}${createHash('sha1').update(`${jobId}\0${table.toLowerCase()}`).digest('hex').slice(0, 16)}`;
+}
+
+/** Rows [from, to) of `rows`, as rows of their own (for retrying part of a batch). */
+export function sliceRows(rows: StagedRows, from: number, to: number): StagedRows {
+  return {
+    count: to - from,
+    width: rows.width,
+    value: (row, field) => rows.value(from + row, field),
+    appendValues: (a, b, out, numbers) => rows.appendValues(from + a, from + b, out, numbers),
+    delimitedText: () => null,
+    line: (row) => rows.line(from + row),
+    raw: (row) => rows.raw(from + row),
+  };
+}
+
+/** Several batches' rows as one, in order. */
+export class ConcatRows implements StagedRows {
+  readonly count: number;
+  readonly width: number;
+  /** starts[i]: index of parts[i]'s first row. */
+  private readonly starts: number[] = [];
+
+  constructor(private readonly parts: readonly StagedRows[]) {
+    let n = 0;
+    for (const p of parts) {
+      this.starts.push(n);
+      n += p.count;
+    }
+    this.count = n;
+    this.width = parts[0]?.width ?? 0;
+  }
+
+  /** The part holding `row`. */
+  private part(row: number): number {
+    let lo = 0;
+    let hi = this.parts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  value(row: number, field: number): Value {
+    const i = this.part(row);
+    return this.parts[i]!.value(row - this.starts[i]!, field);
+  }
+
+  appendValues(from: number, to: number, out: Value[], numbers?: Uint8Array): void {
+    for (let i = this.part(from); i < this.parts.length && this.starts[i]! < to; i++) {
+      const start = this.starts[i]!;
+      const p = this.parts[i]!;
+      p.appendValues(Math.max(from - start, 0), Math.min(to - start, p.count), out, numbers);
+    }
+  }
+
+  delimitedText(separator: string): string | null {
+    const texts: string[] = [];
+    for (const p of this.parts) {
+      if (p.count === 0) continue;
+      const t = p.delimitedText(separator);
+      if (t === null) return null;
+      texts.push(t);
+    }
+    return texts.length === 0 ? null : texts.join('');
+  }
+
+  line(row: number): number {
+    const i = this.part(row);
+    return this.parts[i]!.line(row - this.starts[i]!);
+  }
+
+  raw(row: number): string {
+    const i = this.part(row);
+    return this.parts[i]!.raw(row - this.starts[i]!);
+  }
 }

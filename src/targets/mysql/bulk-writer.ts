@@ -18,7 +18,7 @@ import { SqlError } from '../../protocol/sql-error.js';
 import type { Value } from '../../formats/types.js';
 import type { ColumnDef, TableDef } from '../target.js';
 import {
-  LEDGER_TABLE, SHADOW_PREFIX, shadowName, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
+  LEDGER_TABLE, SHADOW_PREFIX, shadowName, sliceRows, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
   type WriteLane, type WriteOutcome, type WritePlan,
 } from '../bulk-writer.js';
 import { toSqlError } from './mysql-target.js';
@@ -30,6 +30,15 @@ export interface MySqlBulkWriterOptions {
 }
 
 const STAGE_TABLE = '__loadwire_stage';
+/**
+ * Source bytes per LOAD DATA. Each statement costs a savepoint and two round trips, and MariaDB
+ * ingests faster in long statements: decoded batches (often a few hundred kB, as S3 delivers them)
+ * are gathered to this size.
+ */
+const BATCH_BYTES = 4 * 1024 * 1024;
+/** A batch with warnings is retried in this many parts, recursively; parts of up to RETRY_PART_ROWS go row by row. */
+const RETRY_PARTS = 16;
+const RETRY_PART_ROWS = 256;
 /** Where a renamed-away target table waits to be dropped. */
 const RETIRED_PREFIX = '__loadwire_retired_';
 /**
@@ -253,6 +262,7 @@ export class MySqlBulkWriter implements BulkWriter {
 class MySqlTaskSession implements TaskSession {
   private shadow: string | null = null;
   readonly maxLanes: number;
+  readonly batchBytes = BATCH_BYTES;
 
   constructor(private readonly writer: MySqlBulkWriter, private readonly c: PoolConnection, readonly def: TableDef, private readonly spec: TaskSpec) {
     this.maxLanes = Math.max(1, writer.connectionLimit - 1);
@@ -488,12 +498,25 @@ class MySqlLane implements WriteLane {
     try {
       await this.begin();
       await this.c.query('SAVEPOINT batch');
-      const { sql, body } = this.body(rows);
-      const [res] = await this.c.query({ sql, infileStreamFactory: () => Readable.from([body]) });
-      const header = res as ResultSetHeader;
-      let loaded = header.affectedRows;
-      let clean = header.warningStatus === 0;
-      if (this.plan.where !== null && clean) {
+      const { loaded, clean } = await this.loadOnce(rows, signal);
+      if (clean) return { loaded, errors: [] };
+      // LOCAL LOAD DATA downgraded errors to warnings: undo the batch and find the rows to blame.
+      await this.c.query('ROLLBACK TO SAVEPOINT batch');
+      return await this.retryInParts(rows, signal, 0);
+    } catch (e) {
+      throw fail(e, 'target');
+    }
+  }
+
+  /** One LOAD DATA of `rows` (and the staged INSERT ... SELECT for a WHERE); clean: no warning. */
+  private async loadOnce(rows: StagedRows, signal: AbortSignal): Promise<{ loaded: number; clean: boolean }> {
+    const { sql, body } = this.body(rows);
+    const [res] = await this.c.query({ sql, infileStreamFactory: () => Readable.from([body]) });
+    const header = res as ResultSetHeader;
+    let loaded = header.affectedRows;
+    let clean = header.warningStatus === 0;
+    if (this.plan.where !== null) {
+      if (clean) {
         try {
           const [ins] = await this.c.query(`INSERT INTO ${this.into} (${this.plan.columns.map(q).join(', ')}) SELECT ${this.plan.exprs.join(', ')} FROM ${q(STAGE_TABLE)} WHERE ${this.plan.where}`);
           loaded = (ins as ResultSetHeader).affectedRows;
@@ -502,16 +525,38 @@ class MySqlLane implements WriteLane {
           if (typeof (e as { errno?: unknown }).errno !== 'number' || (e as { fatal?: boolean }).fatal || signal.aborted) throw e;
           clean = false;
         }
-        await this.c.query(`DELETE FROM ${q(STAGE_TABLE)}`);
       }
-      if (clean) return { loaded, errors: [] };
-      // LOCAL LOAD DATA downgraded errors to warnings: undo the batch and let strict INSERTs judge each row.
-      await this.c.query('ROLLBACK TO SAVEPOINT batch');
-      if (this.plan.where !== null) await this.c.query(`DELETE FROM ${q(STAGE_TABLE)}`);
-      return await this.rowByRow(rows, signal);
-    } catch (e) {
-      throw fail(e, 'target');
+      await this.c.query(`DELETE FROM ${q(STAGE_TABLE)}`);
     }
+    return { loaded, clean };
+  }
+
+  /**
+   * A batch the server warned about, again in parts under savepoints: the clean parts stay, the
+   * others are split again, and only small ones go row by row through strict INSERTs. Batches
+   * are gathered to megabytes (batchBytes): going row by row for a whole batch because of one bad
+   * row would take thousands of round trips.
+   */
+  private async retryInParts(rows: StagedRows, signal: AbortSignal, depth: number): Promise<WriteOutcome> {
+    if (rows.count <= RETRY_PART_ROWS) return this.rowByRow(rows, signal);
+    const size = Math.ceil(rows.count / RETRY_PARTS);
+    const savepoint = `part${depth}`;
+    let loaded = 0;
+    const errors: { row: number; reason: string }[] = [];
+    for (let from = 0; from < rows.count && !signal.aborted; from += size) {
+      const part = sliceRows(rows, from, Math.min(rows.count, from + size));
+      await this.c.query(`SAVEPOINT ${savepoint}`);
+      const once = await this.loadOnce(part, signal);
+      if (once.clean) {
+        loaded += once.loaded;
+        continue;
+      }
+      await this.c.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      const outcome = await this.retryInParts(part, signal, depth + 1);
+      loaded += outcome.loaded;
+      for (const e of outcome.errors) errors.push({ row: from + e.row, reason: e.reason });
+    }
+    return { loaded, errors };
   }
 
   private async rowByRow(rows: StagedRows, signal: AbortSignal): Promise<WriteOutcome> {
