@@ -77,6 +77,19 @@ function job(source: SourceSpec, list: Awaited<ReturnType<typeof files>>, mappin
 }
 
 describe('embedded target loads', () => {
+  it('keeps to MAX_WRITE_SPEED: a file of B bytes at R bytes/s takes at least B/R seconds', async () => {
+    const body = Array.from({ length: 6_000 }, (_, i) => `${i + 1},n${i % 1000},${i % 100},note-${i}`).join('\n') + '\n';
+    const src = await put(`speed${n}.csv`, body);
+    const bytes = Buffer.byteLength(body);
+    const rate = 64 * 1024;
+    const started = performance.now();
+    const result = await loader.load(request(job(src, await files(src)), { maxWriteSpeed: rate }).request);
+    const seconds = (performance.now() - started) / 1000;
+    expect(result.rowsLoaded).toBe(6_000);
+    expect(bytes / rate).toBeGreaterThan(2);
+    expect(seconds).toBeGreaterThanOrEqual((bytes / rate) * 0.95);
+  });
+
   it('lets concurrent loads and user statements on one database queue for the write lock instead of failing', async () => {
     // Each load keeps a write transaction open across awaits (a commit unit, throttled here so the
     // two overlap); without the per-file lock the other writers fail with "database is locked".

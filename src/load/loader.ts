@@ -426,6 +426,8 @@ export class PipelineLoader implements Loader {
       await ctx.throttle.take(advanced, ctx.signal);
       if (unit.bytes >= this.commitBytes) await commit(false);
     };
+    // Under MAX_WRITE_SPEED, writes stay small enough (a quarter second's worth) to flow evenly.
+    const gatherLimit = request.maxWriteSpeed ? Math.min(ctx.batchBytes, request.maxWriteSpeed / 4) : ctx.batchBytes;
     for await (const batch of this.decode(ctx, file, resume, worker, src)) {
       if (ctx.signal.aborted) break;
       if (batch.columns && header === null) header = batch.columns;
@@ -441,7 +443,7 @@ export class PipelineLoader implements Loader {
       for (const e of batch.errors) unit.error({ file: e.file, line: e.line, reason: e.reason, raw: e.raw });
       gathered.push({ batch, rows: new BatchRows(batch, positions, kept === keep.length ? keep : keep.subarray(0, kept)) });
       gatheredBytes += batch.byteSize;
-      if (gatheredBytes >= ctx.batchBytes || unit.bytes + gatheredBytes >= this.commitBytes) await write();
+      if (gatheredBytes >= gatherLimit || unit.bytes + gatheredBytes >= this.commitBytes) await write();
       if (ctx.signal.aborted) break;
     }
     if (!ctx.signal.aborted) await write();
