@@ -120,7 +120,7 @@ async function contents(c: Conn, table: string): Promise<{ n: number; ids: numbe
 describe.each([
   { target: 'embedded', kills: KILLS },
   { target: 'mariadb', kills: MARIADB_KILLS },
-] as const)('crash on the $target target: SIGKILL at random points, then exactly the source rows', ({ target, kills: KILLS }) => {
+] as const)('crash on the $target target: SIGKILL at random points, then exactly the source rows', ({ target, kills: killPoints }) => {
   beforeAll(() => {
     // `npm test` builds first; a missing build is a failure, never a silent skip.
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does)`);
@@ -165,18 +165,18 @@ describe.each([
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it(`IMPORT INTO ... WITH DETACHED survives ${Math.ceil(KILLS / 2)} kills (seed ${SEED})`, async () => {
+  it(`IMPORT INTO ... WITH DETACHED survives ${Math.ceil(killPoints / 2)} kills (seed ${SEED})`, async () => {
     let kills = 0;
     let job = 0;
     let c = await connect(daemon!.port);
-    while (kills < Math.ceil(KILLS / 2)) {
+    while (kills < Math.ceil(killPoints / 2)) {
       const table = `t${job++}`;
       await c.query(`CREATE TABLE ${table} (id BIGINT NOT NULL, v INT)`);
       const [started] = await rows(c, `IMPORT INTO ${table} FROM '${s3Uri('oneshot')}' WITH DETACHED, thread=2`);
       const jobId = String(started?.Job_ID);
       // A few kills per job, each after a random part of a typical run (≈ 1 s here).
       const perJob = 1 + Math.floor(random() * 3);
-      for (let k = 0; k < perJob && kills < Math.ceil(KILLS / 2); k++) {
+      for (let k = 0; k < perJob && kills < Math.ceil(killPoints / 2); k++) {
         await new Promise((r) => setTimeout(r, Math.floor(random() * 1200)));
         await c.end().catch(() => undefined);
         c = await restart();
@@ -194,11 +194,11 @@ describe.each([
     await c.end();
   }, 360_000);
 
-  it(`CREATE JOB ... ON STREAMING survives ${Math.floor(KILLS / 2)} kills while files arrive (seed ${SEED})`, async () => {
+  it(`CREATE JOB ... ON STREAMING survives ${Math.floor(killPoints / 2)} kills while files arrive (seed ${SEED})`, async () => {
     let kills = 0;
     let job = 0;
     let c = await connect(daemon!.port);
-    while (kills < Math.floor(KILLS / 2)) {
+    while (kills < Math.floor(killPoints / 2)) {
       const name = `s${job++}`;
       const prefix = `stream-${name}`;
       await c.query(`CREATE TABLE ${name} (id BIGINT NOT NULL, v INT)`);
@@ -206,7 +206,7 @@ describe.each([
       const source = `S3("uri" = "s3://${BUCKET}/${prefix}/*.csv", "format" = "csv", "s3.endpoint" = "${s3.endpoint}", "s3.access_key" = "${s3.accessKey}", "s3.secret_key" = "${s3.secretKey}")`;
       await c.query(`CREATE JOB ${name} ON STREAMING PROPERTIES ("s3.max_batch_files" = "1", "max_interval" = "1", "session.insert_max_filter_ratio" = "0.01") DO INSERT INTO crash.${name} SELECT * FROM ${source}`);
       // Files keep arriving between kills; each kill lands somewhere in a batch or between batches.
-      for (let f = 1; f < FILES && kills < Math.floor(KILLS / 2); f++) {
+      for (let f = 1; f < FILES && kills < Math.floor(killPoints / 2); f++) {
         await new Promise((r) => setTimeout(r, Math.floor(random() * 1000)));
         await put(`${prefix}/${f}.csv`, csv(f, true));
         await new Promise((r) => setTimeout(r, Math.floor(random() * 600)));

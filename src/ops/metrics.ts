@@ -116,34 +116,32 @@ class StatementTally {
 
   /** The two metrics in the shape prom-client's registry (and its cluster aggregator) reads. */
   metrics(): Metric[] {
-    const counter = {
-      name: 'loadwire_statements_total',
-      help: 'Statements answered, by statement kind and result (ok or the MySQL error number)',
-      type: 'counter',
-      aggregator: 'sum',
-      get: async () => ({
-        name: counter.name, help: counter.help, type: counter.type, aggregator: counter.aggregator,
-        values: [...this.kinds].flatMap(([kind, t]) => [...t.results].map(([result, value]) => ({ labels: { kind, result }, value }))),
+    const counter = scraped('loadwire_statements_total', 'Statements answered, by statement kind and result (ok or the MySQL error number)', 'counter', () =>
+      [...this.kinds].flatMap(([kind, t]) => [...t.results].map(([result, value]) => ({ labels: { kind, result }, value }))),
+    );
+    const histogram = scraped('loadwire_statement_seconds', 'Statement latency', 'histogram', () =>
+      [...this.kinds].flatMap(([kind, t]) => {
+        let cumulative = 0;
+        const buckets = [...STATEMENT_BUCKETS, '+Inf' as const].map((le, i) => {
+          cumulative += t.buckets[i]!;
+          return { labels: { le, kind }, value: cumulative, metricName: 'loadwire_statement_seconds_bucket' };
+        });
+        return [...buckets, { labels: { kind }, value: t.sum, metricName: 'loadwire_statement_seconds_sum' }, { labels: { kind }, value: t.count, metricName: 'loadwire_statement_seconds_count' }];
       }),
-    };
-    const histogram = {
-      name: 'loadwire_statement_seconds',
-      help: 'Statement latency',
-      type: 'histogram',
-      aggregator: 'sum',
-      get: async () => ({
-        name: histogram.name, help: histogram.help, type: histogram.type, aggregator: histogram.aggregator,
-        values: [...this.kinds].flatMap(([kind, t]) => {
-          let cumulative = 0;
-          const buckets = [...STATEMENT_BUCKETS, '+Inf' as const].map((le, i) => {
-            cumulative += t.buckets[i]!;
-            return { labels: { le, kind }, value: cumulative, metricName: 'loadwire_statement_seconds_bucket' };
-          });
-          return [...buckets, { labels: { kind }, value: t.sum, metricName: 'loadwire_statement_seconds_sum' }, { labels: { kind }, value: t.count, metricName: 'loadwire_statement_seconds_count' }];
-        }),
-      }),
-    };
-    // prom-client types registerMetric() as taking its own classes; the registry only calls get().
-    return [counter, histogram] as unknown as Metric[];
+    );
+    return [counter, histogram];
   }
+}
+
+interface ScrapedValue {
+  labels: Record<string, string | number>;
+  value: number;
+  metricName?: string;
+}
+
+/** A metric whose values are computed when scraped; the registry only calls get(). */
+function scraped(name: string, help: string, type: 'counter' | 'histogram', values: () => ScrapedValue[]): Metric {
+  const metric = { name, help, type, aggregator: 'sum', get: async () => ({ name, help, type, aggregator: 'sum', values: values() }) };
+  // prom-client types registerMetric() as taking its own classes.
+  return metric as unknown as Metric;
 }

@@ -360,7 +360,7 @@ class EmbeddedLane implements WriteLane {
   private readonly chunk: number;
   private readonly params: unknown[] = [];
   /** Per field, whether its column takes numbers (direct mappings only; see StagedRows.appendValues). */
-  private numbers: Uint8Array | undefined;
+  private readonly numbers: Uint8Array | undefined;
 
   constructor(
     private readonly db: Database.Database,
