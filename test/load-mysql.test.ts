@@ -156,6 +156,65 @@ describe('mysql target loads', () => {
     expect(all.map(Number)).toEqual([150, 150, 3 * 1225 + (0 + 1000 + 2000) * 50]);
   });
 
+  it('writes one file through two lanes at once, commits its units in order, and resolves a key they both hold like a serial load', async () => {
+    // Four units of ≈ 15 k rows (one decoded batch each). Every 3,000 lines one repeats the id of
+    // the line 3,001 before it, so wherever the units' boundaries fall, two units running at once
+    // meet on a key: the earlier occurrence must win and the later be the error row, as when the
+    // file is loaded one unit at a time.
+    const dup = (i: number): boolean => i % 3000 === 1500 && i >= 3000;
+    const lines = Array.from({ length: 60_000 }, (_, i) => (dup(i) ? `${i - 3001},dup,0` : `${i},n${i % 1000},${i % 7}`));
+    const dups = lines.flatMap((_, i) => (dup(i) ? [i + 1] : []));
+    const src = await put(`p${n}.csv`, `${lines.join('\n')}\n`);
+    const quick = new MySqlBulkWriter({ url: `mysql://root@127.0.0.1:${maria.port}/`, connectionLimit: 4, lockWaitSeconds: 1 });
+    const parallel = createLoader({ writer: quick, sources: { importDir: '/nonexistent', s3: s3Config() }, decodeInWorker: false, commitBytes: 16 });
+    const waits = async (): Promise<number> => {
+      const [[row]] = (await conn.query({ sql: "SHOW GLOBAL STATUS LIKE 'Innodb_row_lock_waits'", rowsAsArray: true })) as unknown as [[[string, string]]];
+      return Number(row[1]);
+    };
+    const before = await waits();
+    try {
+      const r = request(job(src, await files(src), importMapping(['id', 'name', 'qty'])), { threads: 2, maxFilterRatio: 0.01 });
+      const result = await parallel.load(r.request);
+      expect(result).toMatchObject({ filesDone: 1, rowsScanned: 60_000, rowsLoaded: 60_000 - dups.length, rowsFiltered: dups.length });
+      expect(r.reports.errors.map((e) => [e.line, e.reason])).toEqual(dups.map((line) => [line, expect.stringContaining('Duplicate entry')]));
+      // The units of the file were in flight together: the later one waited on the earlier's key.
+      expect(await waits()).toBeGreaterThan(before);
+      const [[all]] = (await conn.query({ sql: "SELECT COUNT(*), SUM(id), SUM(name = 'dup') FROM w.t", rowsAsArray: true })) as unknown as [[[number, string, string]]];
+      expect(all.map(Number)).toEqual([60_000 - dups.length, (59_999 * 60_000) / 2 - dups.reduce((sum, line) => sum + line - 1, 0), 0]);
+      const [ledger] = await conn.query({ sql: 'SELECT start_offset, end_offset, done FROM w.__loadwire_ledger WHERE job_id = ? ORDER BY seq', values: [`job-${n}`], rowsAsArray: true });
+      const ranges = (ledger as number[][]).map((row) => row.map(Number));
+      // In file order, each unit starting where the one before ended.
+      for (let i = 1; i < ranges.length; i++) expect(ranges[i]![0]).toBe(ranges[i - 1]![1]);
+      expect(ranges.at(-1)![2]).toBe(1);
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('resumes one file written through two lanes after an abort, from the last unit committed in order', async () => {
+    const lines = Array.from({ length: 60_000 }, (_, i) => `${i},n${i % 1000},${i % 7}`);
+    const src = await put(`q${n}.csv`, `${lines.join('\n')}\n`);
+    const parallel = createLoader({ writer, sources: { importDir: '/nonexistent', s3: s3Config() }, decodeInWorker: false, commitBytes: 16 });
+    const ac = new AbortController();
+    let commits = 0;
+    const first = request(job(src, await files(src), importMapping(['id', 'name', 'qty'])), {
+      atomicity: 'batch', threads: 2, signal: ac.signal,
+      onProgress: () => {
+        if (++commits === 2) ac.abort(new SqlError('ER_QUERY_INTERRUPTED', 'paused'));
+      },
+    });
+    await expect(parallel.load(first.request)).rejects.toMatchObject({ errno: 1317 });
+    const [[partial]] = (await conn.query({ sql: 'SELECT COUNT(*), MAX(id) + 1 FROM w.t', rowsAsArray: true })) as unknown as [[[number, number]]];
+    // Committed in order: whatever landed is a prefix of the file.
+    expect(Number(partial[0])).toBeGreaterThan(0);
+    expect(Number(partial[0])).toBeLessThan(60_000);
+    expect(Number(partial[1])).toBe(Number(partial[0]));
+    const again = await parallel.load(request(job(src, await files(src), importMapping(['id', 'name', 'qty'])), { atomicity: 'batch', threads: 2 }).request);
+    expect(again).toMatchObject({ filesDone: 1, rowsScanned: 60_000, rowsLoaded: 60_000 });
+    const [[all]] = (await conn.query({ sql: 'SELECT COUNT(*), COUNT(DISTINCT id), SUM(id) FROM w.t', rowsAsArray: true })) as unknown as [[[number, number, string]]];
+    expect(all.map(Number)).toEqual([60_000, 60_000, (59_999 * 60_000) / 2]);
+  });
+
   it('retries a gathered batch in parts through the staging table when the mapping has a WHERE', async () => {
     // Even ids pass the WHERE; two of them carry a qty that is not a number.
     const bad = new Map([[700, '700,n700,oops'], [1_800, '1800,n1800,x1']]);

@@ -48,21 +48,21 @@ function line(name: string, m: Measured, bytes: number, reference?: Measured): s
   return `${name.padEnd(44)} ${(rps / 1000).toFixed(0).padStart(6)} k rows/s ${(bytes / 1e6 / m.seconds).toFixed(1).padStart(7)} MB/s ${m.seconds.toFixed(2).padStart(7)} s${ratio}`;
 }
 
-function request(writerJob: string, database: string, uri: string, files: LoadRequest['files']): LoadRequest {
+function request(writerJob: string, database: string, uri: string, files: LoadRequest['files'], threads: number): LoadRequest {
   return {
     jobId: writerJob, taskId: 't1', database, table: 't', mode: 'append', atomicity: 'job', requireEmptyTarget: true,
     source: { uri, properties: {}, format: 'csv', importOptions: [] }, files,
-    mapping: { kind: 'import', columns: null, set: [] }, maxFilterRatio: 0, threads: 2, maxWriteSpeed: null, checksum: 'required',
+    mapping: { kind: 'import', columns: null, set: [] }, maxFilterRatio: 0, threads, maxWriteSpeed: null, checksum: 'required',
     signal: new AbortController().signal, onProgress: () => undefined, onErrorRows: () => undefined,
   };
 }
 
-async function viaLoader(writer: BulkWriter, s3: { endpoint: string; accessKey: string; secretKey: string }, database: string, rows: number): Promise<Measured> {
+async function viaLoader(writer: BulkWriter, s3: { endpoint: string; accessKey: string; secretKey: string }, database: string, rows: number, threads = 2): Promise<Measured> {
   const loader = createLoader({ writer, sources: { importDir: tmpdir(), s3: { endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey, region: 'us-east-1', forcePathStyle: true } } });
   const uri = 's3://bench/data.csv';
   const files = await loader.listFiles({ uri, properties: {}, format: 'csv', importOptions: [] }, { signal: new AbortController().signal });
   const t0 = performance.now();
-  const result = await loader.load(request(`bench-${Date.now()}`, database, uri, files));
+  const result = await loader.load(request(`bench-${Date.now()}`, database, uri, files, threads));
   const seconds = (performance.now() - t0) / 1000;
   if (result.rowsLoaded !== rows) throw new Error(`loaded ${result.rowsLoaded} of ${rows} rows`);
   return { seconds, rows };
@@ -88,7 +88,7 @@ export async function benchWrite(): Promise<void> {
     // (a) embedded target vs sqlite3 .import
     if (targets.includes('embedded')) await benchEmbedded(dir, csv, bytes, rows, s3);
     // (b) mariadbd vs LOAD DATA LOCAL INFILE with the mariadb CLI
-    if (targets.includes('mariadb')) await benchMariaDb(csv, bytes, rows, s3);
+    if (targets.includes('mariadb')) await benchMariaDb(csv, bytes, rows, s3, quick);
   } finally {
     clearInterval(sampler);
     await s3.stop();
@@ -122,23 +122,54 @@ async function benchEmbedded(dir: string, csv: string, bytes: number, rows: numb
   await target.close();
 }
 
-async function benchMariaDb(csv: string, bytes: number, rows: number, s3: BenchS3): Promise<void> {
+async function benchMariaDb(csv: string, bytes: number, rows: number, s3: BenchS3, quick: boolean): Promise<void> {
   if (existsSync('/usr/sbin/mariadbd') || spawnSync('which', ['mariadbd']).status === 0) {
     const maria = await startMariaDb();
     try {
       const cli = (sql: string): void => {
         execFileSync('mariadb', ['--local-infile=1', '-h', maria.host, '-P', String(maria.port), '-u', maria.user, '-e', sql]);
       };
-      cli(`CREATE DATABASE ref; CREATE TABLE ref.t (id BIGINT NOT NULL, name VARCHAR(32), qty INT, price DOUBLE, created VARCHAR(19)) ENGINE=InnoDB;
-           CREATE DATABASE lw; CREATE TABLE lw.t LIKE ref.t;`);
-      const t0 = performance.now();
-      cli(`LOAD DATA LOCAL INFILE '${csv}' INTO TABLE ref.t FIELDS TERMINATED BY ',' LINES TERMINATED BY '\\n'`);
-      const ref: Measured = { seconds: (performance.now() - t0) / 1000, rows };
-      console.log(line('mariadb CLI LOAD DATA LOCAL INFILE', ref, bytes));
-      const writer = new MySqlBulkWriter({ url: `mysql://root@${maria.host}:${maria.port}/`, connectionLimit: 4 });
-      const m = await viaLoader(writer, s3, 'lw', rows);
-      await writer.close();
-      console.log(line('loadwire s3 -> mariadbd (IMPORT INTO, atomic)', m, bytes, ref));
+      cli(`CREATE DATABASE ref; CREATE DATABASE lw; CREATE DATABASE warm;`);
+      const loadData = (db: string): void => cli(`LOAD DATA LOCAL INFILE '${csv}' INTO TABLE ${db}.t FIELDS TERMINATED BY ',' LINES TERMINATED BY '\\n'`);
+      // A fresh mariadbd's first big load runs ≈ 25% slower than the next ones (measured: 196 k
+      // vs 249–279 k rows/s), which would flatter whoever goes second: one load warms it first.
+      cli(`CREATE TABLE warm.t (id BIGINT NOT NULL, name VARCHAR(32), qty INT, price DOUBLE, created VARCHAR(19)) ENGINE=InnoDB`);
+      loadData('warm');
+      cli('DROP DATABASE warm');
+      // With a primary key (the usual table) lanes insert into different parts of the clustered
+      // index; without one every row goes to the end of the hidden row-id index, where parallel
+      // lanes mostly contend (measured: 1.5x the server CPU for a few % more rows/s).
+      const schemas = [
+        { name: 'PRIMARY KEY (id)', key: ' PRIMARY KEY', rounds: quick ? 1 : 2 },
+        { name: 'no key', key: '', rounds: 1 },
+      ];
+      for (const schema of schemas) {
+        console.log(`-- table with ${schema.name}; loadwire with THREAD=2 (two connections) and THREAD=1`);
+        const table = (db: string): string => `CREATE TABLE ${db}.t (id BIGINT NOT NULL${schema.key}, name VARCHAR(32), qty INT, price DOUBLE, created VARCHAR(19)) ENGINE=InnoDB`;
+        const refs: Measured[] = [];
+        const ours = new Map<number, Measured[]>([[2, []], [1, []]]);
+        for (let round = 1; round <= schema.rounds; round++) {
+          // Alternating, on fresh tables: the machine's drift falls on both sides alike.
+          cli(`DROP TABLE IF EXISTS ref.t; ${table('ref')}`);
+          const t0 = performance.now();
+          loadData('ref');
+          const ref: Measured = { seconds: (performance.now() - t0) / 1000, rows };
+          refs.push(ref);
+          console.log(line(`mariadb CLI LOAD DATA LOCAL INFILE (round ${round})`, ref, bytes));
+          for (const [threads, list] of ours) {
+            cli(`DROP TABLE IF EXISTS lw.t; ${table('lw')}`);
+            const writer = new MySqlBulkWriter({ url: `mysql://root@${maria.host}:${maria.port}/`, connectionLimit: 4 });
+            const m = await viaLoader(writer, s3, 'lw', rows, threads);
+            await writer.close();
+            list.push(m);
+            console.log(line(`loadwire s3 -> mariadbd, THREAD=${threads} (round ${round})`, m, bytes, ref));
+          }
+        }
+        const total = (ms: Measured[]): Measured => ({ seconds: ms.reduce((a, m) => a + m.seconds, 0), rows: rows * ms.length });
+        const all = bytes * schema.rounds;
+        console.log(line('mariadb CLI LOAD DATA LOCAL INFILE (all rounds)', total(refs), all));
+        for (const [threads, list] of ours) console.log(line(`loadwire s3 -> mariadbd, THREAD=${threads} (all rounds)`, total(list), all, total(refs)));
+      }
     } finally {
       await maria.stop();
     }

@@ -1,6 +1,7 @@
 // What a job statement asks the loader to do: its source, mapping, mode and options, derived from
 // the stored (unredacted) statement each time a task starts, so ALTER JOB takes effect on the next batch.
 
+import { availableParallelism } from 'node:os';
 import type { Mapping, SourceSpec } from '../load/contract.js';
 import { parseByteSize } from '../sql/index.js';
 import type { JobInsert, Property, S3Select } from '../sql/ast.js';
@@ -18,6 +19,11 @@ export interface JobSpec {
   readonly threads: number;
   readonly maxWriteSpeed: number | null;
   readonly checksum: 'required' | 'optional' | 'off';
+}
+
+/** IMPORT INTO's THREAD when the statement has none: TiDB's default, half the CPU cores, at least 1. */
+export function defaultImportThreads(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
 }
 
 export function jobKindOf(statement: JobStatement): JobKind {
@@ -91,7 +97,7 @@ export function jobSpec(statement: JobStatement, properties: readonly Property[]
         mapping: { kind: 'import', columns: statement.columns, set: statement.set },
         requireEmptyTarget: true,
         maxFilterRatio: 0,
-        threads: typeof thread === 'number' ? thread : 1,
+        threads: typeof thread === 'number' ? thread : defaultImportThreads(),
         maxWriteSpeed: typeof speed === 'string' ? parseByteSize(speed) : null,
         checksum: checksum === 'off' || checksum === 'false' ? 'off' : checksum === 'optional' ? 'optional' : 'required',
       };

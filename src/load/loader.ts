@@ -11,7 +11,7 @@ import { decodeObject, formatSpecFrom, type DecodeOptions, type FormatSpec } fro
 import { DecodeWorker } from '../formats/worker-decoder.js';
 import { truncateRaw, type RowBatch, type Value } from '../formats/types.js';
 import { FIELD_IN_EXTRA, FIELD_IN_TEXT, FIELD_NULL, TextBatch, type TextBatchData } from '../formats/text-batch.js';
-import { ConcatRows, NUMERIC_NONE, targetErrorKind, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WritePlan } from '../targets/bulk-writer.js';
+import { ConcatRows, NUMERIC_NONE, isLockConflict, targetErrorKind, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WritePlan } from '../targets/bulk-writer.js';
 import { plainNumber } from './plain-number.js';
 import type { LoadMetrics } from '../ops/metrics.js';
 import type { ErrorRow, FileRef, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader, SourceSpec } from './contract.js';
@@ -324,7 +324,10 @@ export class PipelineLoader implements Loader {
       }
       return !last?.done;
     });
-    const lanes = Math.max(1, Math.min(request.threads, session.maxLanes, pending.length));
+    // THREAD lanes (connections) in all; each reader takes a file at a time and writes it through
+    // its share of them, so one big file still gets every lane.
+    const budget = Math.max(1, Math.min(request.threads, session.maxLanes));
+    const readers = Math.max(1, Math.min(budget, pending.length));
     const throttle = new Throttle(request.maxWriteSpeed);
     let next = 0;
     let failed: unknown = null;
@@ -334,31 +337,36 @@ export class PipelineLoader implements Loader {
     const onAbort = (): void => abort.abort(request.signal.reason);
     request.signal.addEventListener('abort', onAbort, { once: true });
     if (request.signal.aborted) onAbort();
-    const ctx: LaneContext = { request, plan, writePlan, spec, source, totals, throttle, signal: abort.signal, batchBytes: session.batchBytes ?? 0 };
-    const runLane = async (): Promise<void> => {
-      const lane = await this.target(session.lane(writePlan));
+    const fail = (e: unknown): void => {
+      failed ??= e;
+      abort.abort(e);
+    };
+    const ctx: LaneContext = { request, plan, writePlan, spec, source, totals, throttle, signal: abort.signal, fail, batchBytes: session.batchBytes ?? 0 };
+    const runReader = async (index: number): Promise<void> => {
+      const count = Math.floor(budget / readers) + (index < budget % readers ? 1 : 0);
+      const lanes: WriteLane[] = [];
       const worker = this.inWorker ? this.takeWorker() : null;
       let reusable = true;
       const src = worker ? null : createSource(source.uri, source.properties, this.sources);
       try {
+        for (let i = 0; i < count; i++) lanes.push(await this.target(session.lane(writePlan, { concurrent: count > 1 })));
         while (failed === null && !abort.signal.aborted) {
           const file = pending[next++];
           if (!file) break;
-          await this.loadFile(ctx, lane, file, resumeAt.get(file.uri) ?? null, worker, src);
+          await this.loadFile(ctx, lanes, file, resumeAt.get(file.uri) ?? null, worker, src);
         }
       } catch (e) {
         reusable = false;
-        failed ??= e;
-        abort.abort(e);
-        await lane.rollback();
+        fail(e);
+        await Promise.all(lanes.map((l) => l.rollback()));
       } finally {
-        await lane.close();
+        await Promise.all(lanes.map((l) => l.close()));
         src?.close();
         if (worker) await this.giveWorker(worker, reusable && !abort.signal.aborted);
       }
     };
     try {
-      await Promise.all(Array.from({ length: lanes }, runLane));
+      await Promise.all(Array.from({ length: readers }, (_, i) => runReader(i)));
     } finally {
       request.signal.removeEventListener('abort', onAbort);
     }
@@ -379,77 +387,223 @@ export class PipelineLoader implements Loader {
     return decodeObject(src!, object, ctx.spec, { ...options, signal: ctx.signal });
   }
 
-  private async loadFile(ctx: LaneContext, lane: WriteLane, file: FileRef, resume: LedgerRecord | null, worker: DecodeWorker | null, src: Source | null): Promise<void> {
+  /**
+   * One file through `lanes`: decoded batches are gathered into writes of TaskSession.batchBytes,
+   * writes into units of `commitBytes`, and units go round the lanes, each in its own target
+   * transaction; so while one lane's statement runs, the next write is already being gathered and
+   * prepared, and with several lanes several statements run at once. Units commit strictly in
+   * file order, so the ledger stays one contiguous range per file and resumption is unchanged.
+   * Units that ran side by side can meet on a key (a duplicate in the file): the target then
+   * reports a lock wait or deadlock, every uncommitted unit is rolled back, and from there the
+   * file is written one unit at a time, in order, with the same result as a serial load.
+   */
+  private async loadFile(ctx: LaneContext, lanes: readonly WriteLane[], file: FileRef, resume: LedgerRecord | null, worker: DecodeWorker | null, src: Source | null): Promise<void> {
     const { request, totals } = ctx;
-    let unit = newUnit(resume?.endOffset ?? 0, resume?.endLine ?? 1);
     let header: readonly string[] | null = resume?.header ?? null;
     let positions: number[] | null = null;
     const allPositional = ctx.plan.fields.length > 0 && ctx.plan.fields.every((k) => k.kind === 'position');
-    const commit = async (done: boolean): Promise<void> => {
+    // Where the next unit starts, as batches are gathered.
+    let offset = resume?.endOffset ?? 0;
+    let line = resume?.endLine ?? 1;
+    const runs: UnitRun[] = [];
+    let current: UnitRun | null = null;
+    // Source bytes of the open unit's writes so far; the write that fills it closes it.
+    let issuedBytes = 0;
+    // Set once units have met on a lock: from then on one unit at a time.
+    let serial = lanes.length === 1;
+    let markSerial: () => void = () => undefined;
+    const serialized = new Promise<void>((resolve) => (markSerial = resolve));
+    const goSerial = (): void => {
+      serial = true;
+      markSerial();
+    };
+
+    const runWrite = async (run: UnitRun, w: PendingWrite): Promise<void> => {
+      const outcome = await this.target(run.lane.write(w.rows, ctx.signal));
+      if (ctx.signal.aborted) return;
+      const u = run.unit;
+      for (const g of w.parts) for (const e of g.errors) u.error(e);
+      for (const e of outcome.errors) u.error({ file: file.uri, line: w.rows.line(e.row), reason: e.reason, raw: w.rows.raw(e.row) }, true);
+      u.loaded += outcome.loaded;
+      for (const g of w.parts) u.scanned += g.rows.count;
+      await ctx.throttle.take(w.bytes, ctx.signal);
+    };
+
+    const commitRun = async (run: UnitRun, done: boolean): Promise<void> => {
+      if (ctx.signal.aborted) throw abortError(request.signal, 'load');
+      const unit = run.unit;
       // Before the commit: a crash in between re-reads the unit, and the report skips what it has.
       if (unit.errorRows.length > 0) request.onErrorRows(unit.errorRows, { file: file.uri, nextLine: unit.endLine });
-      if (request.atomicity === 'batch' && ratioExceeded(addUnit(totals, unit, true), request.maxFilterRatio)) {
+      if (request.atomicity === 'batch' && ratioExceeded(addUnit(totals, unit), request.maxFilterRatio)) {
         totals.firstError ??= unit.firstError;
-        throw tooManyFiltered({ ...totals, firstError: totals.firstError ?? unit.firstError });
+        throw tooManyFiltered(totals);
       }
-      await this.target(lane.commit({
+      await this.target(run.lane.commit({
         file: file.uri, etag: file.etag, startOffset: unit.startOffset, endOffset: unit.endOffset, startLine: unit.startLine, endLine: unit.endLine,
         header, rowsScanned: unit.scanned, rowsLoaded: unit.loaded, rowsFiltered: unit.filtered, bytes: unit.bytes, done,
       }));
-      Object.assign(totals, addUnit(totals, unit, false));
+      Object.assign(totals, addUnit(totals, unit));
       if (done) totals.filesDone++;
       request.onProgress(progressOf(totals));
-      unit = newUnit(unit.endOffset, unit.endLine);
     };
+
+    /** The unit's end: its writes, the unit before it committed, then its own commit. */
+    const finishRun = async (run: UnitRun, index: number, previous: Promise<void>, done: boolean): Promise<void> => {
+      try {
+        try {
+          await run.tail;
+        } catch (e) {
+          if (run.serial || !isLockConflict(e) || ctx.signal.aborted) throw e;
+          goSerial();
+        }
+        if (!run.serial) await Promise.race([previous, serialized]);
+        if (!run.serial && serial) {
+          // It ran beside a unit that met a lock: undo it (its locks may be what another waits
+          // for) and write it again once every unit before it is in and none after it holds locks.
+          await run.lane.rollback();
+          run.release();
+          await previous;
+          await Promise.all(runs.slice(index + 1).filter((r) => !r.serial).map((r) => r.released));
+          run.unit.reset();
+          for (const w of run.writes) await runWrite(run, w);
+        } else await previous;
+        await commitRun(run, done);
+      } finally {
+        run.release();
+      }
+    };
+
+    const openRun = async (): Promise<UnitRun> => {
+      const index = runs.length;
+      const lane = lanes[index % lanes.length]!;
+      // The lane is free once the unit it wrote last has committed; serially, once the one just
+      // before has (commits are in order, so that covers the lane's too).
+      if (!serial) await runs[index - lanes.length]?.committed;
+      if (serial) await runs[index - 1]?.committed;
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const run: UnitRun = { lane, unit: newUnit(offset, line), writes: [], tail: Promise.resolve(), committed: Promise.resolve(), serial, released, release };
+      runs.push(run);
+      return run;
+    };
+
+    const closeRun = (run: UnitRun, done: boolean): void => {
+      const index = runs.indexOf(run);
+      run.committed = finishRun(run, index, runs[index - 1]?.committed ?? Promise.resolve(), done);
+      // Awaited by the next unit, the next lane user or the end of the file; never unhandled.
+      run.committed.catch(() => undefined);
+    };
+
     // Decoded batches wait here until they are worth a write (TaskSession.batchBytes).
-    const gathered: { batch: RowBatch; rows: BatchRows }[] = [];
+    let gathered: Gathered[] = [];
     let gatheredBytes = 0;
     const write = async (): Promise<void> => {
       if (gathered.length === 0) return;
-      const rows = gathered.length === 1 ? gathered[0]!.rows : new ConcatRows(gathered.map((g) => g.rows));
-      const outcome = await this.target(lane.write(rows, ctx.signal));
-      if (ctx.signal.aborted) return;
-      for (const e of outcome.errors) unit.error({ file: file.uri, line: rows.line(e.row), reason: e.reason, raw: rows.raw(e.row) }, true);
-      unit.loaded += outcome.loaded;
-      let advanced = 0;
-      for (const { batch, rows: part } of gathered) {
-        unit.scanned += part.count;
-        // Parquet positions are rows, not bytes (offset -1): its decoded size stands in.
-        const bytes = batch.end.offset >= 0 ? batch.end.offset - unit.endOffset : batch.byteSize;
-        advanced += bytes;
-        unit.bytes += bytes;
-        unit.endOffset = batch.end.offset;
-        unit.endLine = batch.end.line;
-      }
-      gathered.length = 0;
+      const parts = gathered;
+      const bytes = gatheredBytes;
+      gathered = [];
       gatheredBytes = 0;
-      await ctx.throttle.take(advanced, ctx.signal);
-      if (unit.bytes >= this.commitBytes) await commit(false);
-    };
-    // Under MAX_WRITE_SPEED, writes stay small enough (a quarter second's worth) to flow evenly.
-    const gatherLimit = request.maxWriteSpeed ? Math.min(ctx.batchBytes, request.maxWriteSpeed / 4) : ctx.batchBytes;
-    for await (const batch of this.decode(ctx, file, resume, worker, src)) {
-      if (ctx.signal.aborted) break;
-      if (batch.columns && header === null) header = batch.columns;
-      positions ??= bindFields(ctx.plan.fields, header);
-      const needed = allPositional ? positions.reduce((m, p) => Math.max(m, p + 1), 0) : 0;
-      const keep = new Int32Array(batch.length);
-      let kept = 0;
-      for (let r = 0; r < batch.length; r++) {
-        if (batch.fieldCount(r) < needed) {
-          unit.error({ file: file.uri, line: batch.line(r), reason: `Row ${batch.line(r)} doesn't contain data for all columns`, raw: rawOf(batch, r) });
-        } else keep[kept++] = r;
+      const staged = parts.length === 1 ? parts[0]!.rows : new ConcatRows(parts.map((g) => g.rows));
+      const run = current ?? (await openRun());
+      const rows = run.lane.prepare ? run.lane.prepare(staged) : staged;
+      const u = run.unit;
+      for (const { batch } of parts) {
+        u.bytes += sourceBytes(batch, u.endOffset);
+        u.endOffset = batch.end.offset;
+        u.endLine = batch.end.line;
       }
-      for (const e of batch.errors) unit.error({ file: e.file, line: e.line, reason: e.reason, raw: e.raw });
-      gathered.push({ batch, rows: new BatchRows(batch, positions, kept === keep.length ? keep : keep.subarray(0, kept)) });
-      gatheredBytes += batch.byteSize;
-      if (gatheredBytes >= gatherLimit || unit.bytes + gatheredBytes >= this.commitBytes) await write();
-      if (ctx.signal.aborted) break;
+      offset = u.endOffset;
+      line = u.endLine;
+      const w: PendingWrite = { parts, rows, bytes };
+      run.writes.push(w);
+      run.tail = run.tail.then(() => runWrite(run, w));
+      run.tail.catch(() => undefined);
+      issuedBytes += bytes;
+      if (issuedBytes >= this.commitBytes) {
+        issuedBytes = 0;
+        current = null;
+        closeRun(run, false);
+      } else current = run;
+    };
+
+    try {
+      // Under MAX_WRITE_SPEED, writes stay small enough (a quarter second's worth) to flow evenly.
+      const gatherLimit = request.maxWriteSpeed ? Math.min(ctx.batchBytes, request.maxWriteSpeed / 4) : ctx.batchBytes;
+      let lastOffset = offset;
+      for await (const batch of this.decode(ctx, file, resume, worker, src)) {
+        if (ctx.signal.aborted) break;
+        if (batch.columns && header === null) header = batch.columns;
+        positions ??= bindFields(ctx.plan.fields, header);
+        const needed = allPositional ? positions.reduce((m, p) => Math.max(m, p + 1), 0) : 0;
+        const keep = new Int32Array(batch.length);
+        let kept = 0;
+        // Counted when the batch's write is done, in the unit that commits it.
+        const errors: ErrorRow[] = [];
+        for (let r = 0; r < batch.length; r++) {
+          if (batch.fieldCount(r) < needed) {
+            errors.push({ file: file.uri, line: batch.line(r), reason: `Row ${batch.line(r)} doesn't contain data for all columns`, raw: rawOf(batch, r) });
+          } else keep[kept++] = r;
+        }
+        for (const e of batch.errors) errors.push({ file: e.file, line: e.line, reason: e.reason, raw: e.raw });
+        gathered.push({ batch, rows: new BatchRows(batch, positions, kept === keep.length ? keep : keep.subarray(0, kept)), errors });
+        gatheredBytes += sourceBytes(batch, lastOffset);
+        lastOffset = batch.end.offset;
+        if (gatheredBytes >= gatherLimit || issuedBytes + gatheredBytes >= this.commitBytes) await write();
+        if (ctx.signal.aborted) break;
+      }
+      if (!ctx.signal.aborted) await write();
+      if (ctx.signal.aborted) throw abortError(request.signal, 'load');
+      // The last unit ends the file (with no rows when the one before closed exactly at its end).
+      const last = current ?? (await openRun());
+      closeRun(last, true);
+      await last.committed;
+    } catch (e) {
+      // Nothing may still be running on a lane when the reader rolls the lanes back.
+      ctx.fail(e);
+      for (const r of runs) r.release();
+      await Promise.allSettled(runs.map((r) => r.committed));
+      await Promise.allSettled(runs.map((r) => r.tail));
+      throw e;
     }
-    if (!ctx.signal.aborted) await write();
-    if (ctx.signal.aborted) throw abortError(request.signal, 'load');
-    await commit(true);
   }
+}
+
+/** A write handed to a lane: the batches it covers and their rows, prepared. */
+interface PendingWrite {
+  readonly parts: readonly Gathered[];
+  readonly rows: StagedRows;
+  /** Source bytes the write advances its file by. */
+  readonly bytes: number;
+}
+
+/** One unit of a file on its way into the target: its lane, range and counts, and its writes. */
+interface UnitRun {
+  readonly lane: WriteLane;
+  readonly unit: Unit;
+  /** Kept until the commit: a unit rolled back after a lock conflict is written again. */
+  readonly writes: PendingWrite[];
+  /** The unit's writes so far, in order. */
+  tail: Promise<void>;
+  /** Settles when the unit is committed (or failed). */
+  committed: Promise<void>;
+  /** Started after units met on a lock: nothing runs beside it. */
+  readonly serial: boolean;
+  /** Settles once the unit holds no locks a unit before it could wait for (committed, undone or failed). */
+  readonly released: Promise<void>;
+  readonly release: () => void;
+}
+
+/** A decoded batch and the rows of it that go to the target. */
+interface Gathered {
+  readonly batch: RowBatch;
+  readonly rows: BatchRows;
+  /** Records of the batch that never reach the target (malformed, missing fields). */
+  readonly errors: readonly ErrorRow[];
+}
+
+/** Source bytes a batch advances a file by, from `offset`; Parquet positions are rows, not bytes (offset -1): its decoded size stands in. */
+function sourceBytes(batch: RowBatch, offset: number): number {
+  return batch.end.offset >= 0 ? batch.end.offset - offset : batch.byteSize;
 }
 
 interface LaneContext {
@@ -461,29 +615,35 @@ interface LaneContext {
   readonly totals: Totals;
   readonly throttle: Throttle;
   readonly signal: AbortSignal;
+  /** Stops every reader of the task: the first failure wins. */
+  readonly fail: (e: unknown) => void;
   /** Source bytes to gather before a write (TaskSession.batchBytes); 0 writes each batch. */
   readonly batchBytes: number;
 }
 
 interface Unit {
+  /** The unit's range of its file: fixed as its writes are issued. */
   startOffset: number;
   startLine: number;
   endOffset: number;
   endLine: number;
+  bytes: number;
+  /** What became of its rows: known as its writes finish. */
   scanned: number;
   loaded: number;
   filtered: number;
-  bytes: number;
   errorRows: ErrorRow[];
   firstError: string | null;
   /** Records an error row; `counted` when the row is already among the scanned ones. */
   error(row: ErrorRow, counted?: boolean): void;
+  /** Forgets what became of the rows, for writing the unit again. */
+  reset(): void;
 }
 
 function newUnit(offset: number, line: number): Unit {
   const u: Unit = {
-    startOffset: offset, startLine: line, endOffset: offset, endLine: line,
-    scanned: 0, loaded: 0, filtered: 0, bytes: 0, errorRows: [], firstError: null,
+    startOffset: offset, startLine: line, endOffset: offset, endLine: line, bytes: 0,
+    scanned: 0, loaded: 0, filtered: 0, errorRows: [], firstError: null,
     error(row, counted = false) {
       // Error rows are records too: they count as scanned and filtered.
       if (!counted) u.scanned++;
@@ -491,18 +651,25 @@ function newUnit(offset: number, line: number): Unit {
       u.firstError ??= row.reason;
       u.errorRows.push(row);
     },
+    reset() {
+      u.scanned = 0;
+      u.loaded = 0;
+      u.filtered = 0;
+      u.errorRows = [];
+      u.firstError = null;
+    },
   };
   return u;
 }
 
-function addUnit(t: Totals, u: Unit, preview: boolean): Totals {
+function addUnit(t: Totals, u: Unit): Totals {
   return {
     filesDone: t.filesDone,
     bytesRead: t.bytesRead + u.bytes,
     rowsScanned: t.rowsScanned + u.scanned,
     rowsLoaded: t.rowsLoaded + u.loaded,
     rowsFiltered: t.rowsFiltered + u.filtered,
-    firstError: preview ? (t.firstError ?? u.firstError) : (t.firstError ?? u.firstError),
+    firstError: t.firstError ?? u.firstError,
   };
 }
 

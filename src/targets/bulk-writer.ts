@@ -90,6 +90,11 @@ export interface TaskSpec {
 
 /** One writing connection: rows go into the open unit, which commits with its ledger record. */
 export interface WriteLane {
+  /**
+   * Does a write's CPU work ahead (MySQL: builds the LOAD DATA body), so that it overlaps the
+   * write still in flight; pass what it returns to write().
+   */
+  prepare?(rows: StagedRows): StagedRows;
   write(rows: StagedRows, signal: AbortSignal): Promise<WriteOutcome>;
   /** Commits the unit's rows and its ledger record in one transaction. */
   commit(record: Omit<LedgerRecord, 'committedAt' | 'state' | 'jobId' | 'taskId' | 'table'>): Promise<void>;
@@ -112,7 +117,11 @@ export interface TaskSession {
   countRows(): Promise<number>;
   /** Creates the shadow table (or keeps the one a crashed run left, when `reuse`); rows then go there. */
   useShadow(reuse: boolean): Promise<boolean>;
-  lane(plan: WritePlan): Promise<WriteLane>;
+  /**
+   * A writing connection. `concurrent`: other lanes write the same file beside it, so a lock it
+   * waits for may be one of theirs, held until their turn to commit; it should give up soon.
+   */
+  lane(plan: WritePlan, options?: { readonly concurrent?: boolean }): Promise<WriteLane>;
   /**
    * Makes the shadow's rows the table's (append or replace) and marks the task's records committed,
    * in one transaction; checks the landed row count against `expectedRows` when asked.
@@ -152,6 +161,14 @@ const TRANSIENT_TARGET_ERRNOS = new Set([
 /** Driver error codes of the same kind (mysql2, Node sockets, better-sqlite3). */
 const TRANSIENT_TARGET_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
 const ER_QUERY_INTERRUPTED = 1317;
+const ER_LOCK_WAIT_TIMEOUT = 1205;
+const ER_LOCK_DEADLOCK = 1213;
+
+/** Another transaction held a lock the statement needed: the statement (or, deadlocked, the transaction) was undone. */
+export function isLockConflict(e: unknown): boolean {
+  const errno = (e as { errno?: unknown } | null)?.errno;
+  return errno === ER_LOCK_WAIT_TIMEOUT || errno === ER_LOCK_DEADLOCK;
+}
 
 /** How a target failure counts: transient, permanent, or not a failure at all (an abort interrupted it). */
 export function targetErrorKind(e: unknown): 'transient' | 'permanent' | null {

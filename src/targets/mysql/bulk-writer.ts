@@ -18,7 +18,7 @@ import { SqlError } from '../../protocol/sql-error.js';
 import type { Value } from '../../formats/types.js';
 import type { ColumnDef, TableDef } from '../target.js';
 import {
-  LEDGER_TABLE, SHADOW_PREFIX, shadowName, sliceRows, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
+  LEDGER_TABLE, SHADOW_PREFIX, isLockConflict, shadowName, sliceRows, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
   type WriteLane, type WriteOutcome, type WritePlan,
 } from '../bulk-writer.js';
 import { toSqlError } from './mysql-target.js';
@@ -27,6 +27,8 @@ export interface MySqlBulkWriterOptions {
   readonly url: string;
   /** Connections at most: one per lane (THREAD) plus one per task session. */
   readonly connectionLimit?: number;
+  /** innodb_lock_wait_timeout of lanes writing one file side by side (default 5 s). */
+  readonly lockWaitSeconds?: number;
 }
 
 const STAGE_TABLE = '__loadwire_stage';
@@ -93,6 +95,15 @@ function field(v: Value): string {
   return String(v);
 }
 
+/**
+ * An error that condemns the statement's rows, not the transaction: a server error on a live
+ * connection other than a lock conflict (a deadlock undoes the whole transaction, and a lock
+ * wait says nothing about the row).
+ */
+function isRowError(e: unknown): boolean {
+  return typeof (e as { errno?: unknown }).errno === 'number' && !(e as { fatal?: boolean }).fatal && !isLockConflict(e);
+}
+
 function bindable(v: Value): unknown {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'bigint') return v.toString();
@@ -104,12 +115,14 @@ export class MySqlBulkWriter implements BulkWriter {
   readonly pool: Pool;
   private readonly where: string;
   readonly connectionLimit: number;
+  readonly lockWaitSeconds: number;
   private readonly connect: ConnectionOptions;
 
   constructor(options: MySqlBulkWriterOptions) {
     const url = new URL(options.url);
     this.where = `${url.hostname}:${url.port || 3306}`;
     this.connectionLimit = options.connectionLimit ?? 8;
+    this.lockWaitSeconds = Math.max(1, Math.round(options.lockWaitSeconds ?? 5));
     this.connect = {
       host: url.hostname,
       port: Number(url.port || 3306),
@@ -300,8 +313,14 @@ class MySqlTaskSession implements TaskSession {
     return reused;
   }
 
-  async lane(plan: WritePlan): Promise<WriteLane> {
+  async lane(plan: WritePlan, options: { readonly concurrent?: boolean } = {}): Promise<WriteLane> {
     const c = await this.writer.connection();
+    if (options.concurrent) {
+      // Beside other lanes of the same file, a lock wait may be on a unit that commits after this
+      // one: the loader resolves that by writing serially, once the wait gives up. Not every
+      // MySQL-compatible server has the variable; there the wait is the server's own.
+      await c.query(`SET SESSION innodb_lock_wait_timeout = ${Number(this.writer.lockWaitSeconds)}`).catch(() => undefined);
+    }
     return new MySqlLane(c, this.def, this.spec, this.shadow ?? this.def.name, plan, (id) => this.writer.killQuery(id));
   }
 
@@ -405,6 +424,37 @@ class MySqlTaskSession implements TaskSession {
   }
 }
 
+/** A LOAD DATA statement and the data it reads. */
+interface LoadBody {
+  readonly sql: string;
+  readonly body: Buffer;
+}
+
+/** Rows whose LOAD DATA body was built ahead (MySqlLane.prepare). */
+class PreparedRows implements StagedRows {
+  readonly count: number;
+  readonly width: number;
+  constructor(private readonly rows: StagedRows, readonly load: LoadBody) {
+    this.count = rows.count;
+    this.width = rows.width;
+  }
+  value(row: number, field: number): Value {
+    return this.rows.value(row, field);
+  }
+  appendValues(from: number, to: number, out: Value[], numbers?: Uint8Array): void {
+    this.rows.appendValues(from, to, out, numbers);
+  }
+  delimitedText(separator: string): string | null {
+    return this.rows.delimitedText(separator);
+  }
+  line(row: number): number {
+    return this.rows.line(row);
+  }
+  raw(row: number): string {
+    return this.rows.raw(row);
+  }
+}
+
 class MySqlLane implements WriteLane {
   private open = false;
   private staged = false;
@@ -467,8 +517,13 @@ class MySqlLane implements WriteLane {
     return Buffer.from(out, 'utf8');
   }
 
+  prepare(rows: StagedRows): StagedRows {
+    return rows.count === 0 ? rows : new PreparedRows(rows, this.body(rows));
+  }
+
   /** The statement and its body for a batch: the source's lines when they can pass through. */
-  private body(rows: StagedRows): { sql: string; body: Buffer } {
+  private body(rows: StagedRows): LoadBody {
+    if (rows instanceof PreparedRows) return rows.load;
     const raw = this.loadRaw === null ? null : rows.delimitedText(',');
     if (raw !== null && this.loadRaw !== null) return { sql: this.loadRaw, body: Buffer.from(raw, 'utf8') };
     return { sql: this.load, body: this.text(rows) };
@@ -522,7 +577,7 @@ class MySqlLane implements WriteLane {
           loaded = (ins as ResultSetHeader).affectedRows;
           clean = (ins as ResultSetHeader).warningStatus === 0;
         } catch (e) {
-          if (typeof (e as { errno?: unknown }).errno !== 'number' || (e as { fatal?: boolean }).fatal || signal.aborted) throw e;
+          if (!isRowError(e) || signal.aborted) throw e;
           clean = false;
         }
       }
@@ -569,7 +624,7 @@ class MySqlLane implements WriteLane {
         loaded += (res as ResultSetHeader).affectedRows;
       } catch (e) {
         const err = e as { sqlMessage?: string; errno?: number };
-        if (typeof err.errno !== 'number' || err.sqlMessage === undefined || signal.aborted) throw e;
+        if (!isRowError(e) || err.sqlMessage === undefined || signal.aborted) throw e;
         errors.push({ row: r, reason: err.sqlMessage.replace(/ at row 1$/, ` at row ${rows.line(r)}`) });
       }
     }
