@@ -2,7 +2,9 @@
 // SQLite, defaults and NOT NULL, filter ratio, error rows, atomic publish, overwrite, abort with
 // no residue, the non-empty refusal, and resumption from the ledger.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -77,6 +79,34 @@ function job(source: SourceSpec, list: Awaited<ReturnType<typeof files>>, mappin
 }
 
 describe('embedded target loads', () => {
+  it('holds memory to a few commit units however large the file (invariant 3): the heap stays flat while 60 MB load', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const path = join(dir, 'big.csv');
+    const fd = openSync(path, 'w');
+    for (let from = 0; from < 1_500_000; from += 10_000) {
+      writeSync(fd, Array.from({ length: 10_000 }, (_, k) => `${from + k},n${k % 1000},${k % 100},note-${String(from + k).padStart(14, '0')}\n`).join(''));
+    }
+    closeSync(fd);
+    const live = (): number => {
+      gc();
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    const base = live();
+    let peak = 0;
+    const src = csvSource(path);
+    const r = request({ jobId: `big-${n}`, database: 'w', table: 't', source: src, files: await files(src), mapping: importMapping(null) }, {
+      // At every commit (each 8 MB of the file): what the load holds then.
+      onProgress: () => {
+        peak = Math.max(peak, live() - base);
+      },
+    });
+    expect(await loader.load(r.request)).toMatchObject({ rowsLoaded: 1_500_000 });
+    expect(peak).toBeLessThan(48 * 1024 * 1024);
+  });
+
   it('keeps to MAX_WRITE_SPEED: a file of B bytes at R bytes/s takes at least B/R seconds', async () => {
     const body = Array.from({ length: 6_000 }, (_, i) => `${i + 1},n${i % 1000},${i % 100},note-${i}`).join('\n') + '\n';
     const src = await put(`speed${n}.csv`, body);

@@ -418,7 +418,7 @@ export class PipelineLoader implements Loader {
       markSerial();
     };
 
-    const runWrite = async (run: UnitRun, w: PendingWrite): Promise<void> => {
+    const runWrite = async (run: UnitRun, w: PendingWrite, again = false): Promise<void> => {
       const outcome = await this.target(run.lane.write(w.rows, ctx.signal));
       if (ctx.signal.aborted) return;
       const u = run.unit;
@@ -426,7 +426,8 @@ export class PipelineLoader implements Loader {
       for (const e of outcome.errors) u.error({ file: file.uri, line: w.rows.line(e.row), reason: e.reason, raw: w.rows.raw(e.row) }, true);
       u.loaded += outcome.loaded;
       for (const g of w.parts) u.scanned += g.rows.count;
-      await ctx.throttle.take(w.bytes, ctx.signal);
+      // Written again after a lock conflict: its bytes are already counted against the cap.
+      if (!again) await ctx.throttle.take(w.bytes, ctx.signal);
     };
 
     const commitRun = async (run: UnitRun, done: boolean): Promise<void> => {
@@ -465,11 +466,14 @@ export class PipelineLoader implements Loader {
           await previous;
           await Promise.all(runs.slice(index + 1).filter((r) => !r.serial).map((r) => r.released));
           run.unit.reset();
-          for (const w of run.writes) await runWrite(run, w);
+          for (const w of run.writes) await runWrite(run, w, true);
         } else await previous;
         await commitRun(run, done);
       } finally {
         run.release();
+        // Its rows are in the target (or will never be): only the small record of the unit stays.
+        run.writes.length = 0;
+        run.unit.errorRows = [];
       }
     };
 
@@ -490,8 +494,9 @@ export class PipelineLoader implements Loader {
     const closeRun = (run: UnitRun, done: boolean): void => {
       const index = runs.indexOf(run);
       run.committed = finishRun(run, index, runs[index - 1]?.committed ?? Promise.resolve(), done);
-      // Awaited by the next unit, the next lane user or the end of the file; never unhandled.
-      run.committed.catch(() => undefined);
+      // Awaited by the next unit, the next lane user or the end of the file; a failure stops the
+      // task at once rather than when the reader next waits for a lane.
+      run.committed.catch((e: unknown) => ctx.fail(e));
     };
 
     // Decoded batches wait here until they are worth a write (TaskSession.batchBytes).
