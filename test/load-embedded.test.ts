@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Loader, SourceSpec } from '../src/load/contract.js';
 import { createLoader } from '../src/load/loader.js';
 import { EmbeddedBulkWriter } from '../src/targets/embedded/bulk-writer.js';
+import { shadowName } from '../src/targets/bulk-writer.js';
 import { EmbeddedTarget } from '../src/targets/embedded/embedded-target.js';
 import type { RowsResult } from '../src/protocol/handler.js';
 import { SqlError } from '../src/protocol/sql-error.js';
@@ -200,6 +201,44 @@ describe('embedded target loads', () => {
     expect(at.reports.errors).toHaveLength(2);
     expect(at.reports.errors[1]).toMatchObject({ line: 4, raw: '4,toolongname,1', reason: expect.stringMatching(/Data too long for column 'name'/) });
     expect(await rows('t')).toEqual(['1|ann|3|NULL', '3|cy|5|NULL']);
+  });
+
+  it('CHECKSUM_TABLE compares the row count and the sums of integer columns with what was read', async () => {
+    const src = await put(`c${n}.csv`, '1,ann,3,x\n2,bob,4,y\n3,cy,5,z\n4,dee,-6,w\n');
+    // Between the unit's commit and the publish (the first progress report), something changes a
+    // row of the shadow table.
+    const tamper = (jobId: string, sqlText: string) => {
+      let done = false;
+      return (): void => {
+        if (done) return;
+        done = true;
+        const db = new Database(join(dir, 'w.sqlite'));
+        try {
+          db.prepare(sqlText.replace('$shadow', `"${shadowName(jobId, 't')}"`)).run();
+        } finally {
+          db.close();
+        }
+      };
+    };
+    const cases = [
+      { jobId: `sum-${n}`, change: 'UPDATE $shadow SET id = id + 10 WHERE id = 2', message: 'checksum mismatched remote vs local => (total_kvs: 4 vs 4) (sum of `id`: 20 vs 10)' },
+      { jobId: `count-${n}`, change: 'DELETE FROM $shadow WHERE id = 4', message: 'checksum mismatched remote vs local => (total_kvs: 3 vs 4) (sum of `id`: 6 vs 10) (sum of `qty`: 12 vs 6)' },
+    ];
+    for (const c of cases) {
+      const r = request({ ...job(src, await files(src)), jobId: c.jobId }, { onProgress: tamper(c.jobId, c.change) });
+      await expect(loader.load(r.request)).rejects.toMatchObject({ errno: 1105, message: c.message });
+      expect(await rows('t')).toEqual([]);
+    }
+    // Text columns are not summed; 'optional' and 'off' publish whatever landed.
+    await loader.load(request({ ...job(src, await files(src)), jobId: `note-${n}` }, { onProgress: tamper(`note-${n}`, "UPDATE $shadow SET note = 'q' WHERE id = 1") }).request);
+    expect(await rows('t')).toEqual(['1|ann|3|q', '2|bob|4|y', '3|cy|5|z', '4|dee|-6|w']);
+    await sql('DELETE FROM t');
+    for (const checksum of ['optional', 'off'] as const) {
+      const jobId = `${checksum}-${n}`;
+      await loader.load(request({ ...job(src, await files(src)), jobId }, { checksum, onProgress: tamper(jobId, 'DELETE FROM $shadow WHERE id = 4') }).request);
+      expect(await rows('t')).toEqual(['1|ann|3|x', '2|bob|4|y', '3|cy|5|z']);
+      await sql('DELETE FROM t');
+    }
   });
 
   it('refuses a non-empty table for IMPORT INTO, overwrites atomically, and leaves no shadow on abort', async () => {

@@ -3,11 +3,12 @@
 // filter ratio, atomic publish and overwrite, abort with no residue, the non-empty refusal,
 // resumption after an abort, and parallel lanes (THREAD).
 
+import { execFileSync } from 'node:child_process';
 import mysql, { type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Loader, SourceSpec } from '../src/load/contract.js';
 import { createLoader } from '../src/load/loader.js';
-import type { BulkWriter } from '../src/targets/bulk-writer.js';
+import { SHADOW_PREFIX, shadowName, type BulkWriter, type StagedRows } from '../src/targets/bulk-writer.js';
 import { MySqlBulkWriter } from '../src/targets/mysql/bulk-writer.js';
 import { SqlError } from '../src/protocol/sql-error.js';
 import { startMariaDb, type MariaDbInstance } from './harness/mariadb.js';
@@ -215,6 +216,28 @@ describe('mysql target loads', () => {
     expect(all.map(Number)).toEqual([60_000, 60_000, (59_999 * 60_000) / 2]);
   });
 
+  it('CHECKSUM_TABLE compares the row count and the sums of integer columns with what was read', async () => {
+    const src = await put(`c${n}.csv`, '1,ann,3,x\n2,bob,4,y\n3,cy,5,z\n');
+    // Between the unit's commit and the publish, something changes a row of the shadow table
+    // (synchronously, with the CLI: the publish follows the progress report at once).
+    const tamper = (jobId: string) => {
+      let done = false;
+      return (): void => {
+        if (done) return;
+        done = true;
+        execFileSync('mariadb', ['-h', maria.host, '-P', String(maria.port), '-u', maria.user, '-e', `UPDATE w.${shadowName(jobId, 't')} SET qty = qty + 1 WHERE id = 2`]);
+      };
+    };
+    const jobId = `sum-${n}`;
+    await expect(loader.load(request({ ...job(src, await files(src)), jobId }, { onProgress: tamper(jobId) }).request))
+      .rejects.toMatchObject({ errno: 1105, message: 'checksum mismatched remote vs local => (total_kvs: 3 vs 3) (sum of `qty`: 13 vs 12)' });
+    expect(await rows('t')).toEqual([]);
+    const [left] = await conn.query({ sql: "SHOW TABLES FROM w LIKE '%shadow%'", rowsAsArray: true });
+    expect(left).toEqual([]);
+    await loader.load(request({ ...job(src, await files(src)), jobId: `opt-${n}` }, { checksum: 'optional', onProgress: tamper(`opt-${n}`) }).request);
+    expect(await rows('t')).toEqual(['1|ann|3|x', '2|bob|5|y', '3|cy|5|z']);
+  });
+
   it('retries a gathered batch in parts through the staging table when the mapping has a WHERE', async () => {
     // Even ids pass the WHERE; two of them carry a qty that is not a number.
     const bad = new Map([[700, '700,n700,oops'], [1_800, '1800,n1800,x1']]);
@@ -308,6 +331,62 @@ describe('mysql target loads', () => {
     // Every lane connection went back to the pool or was closed: a full-width load still runs.
     const again = await loader.load(request({ ...job(src, list), jobId: `again-${n}` }, { threads: 3 }).request);
     expect(again).toMatchObject({ rowsLoaded: 2 });
+  });
+});
+
+describe('mysql target rename publish after a crash', () => {
+  /** Rows as a lane takes them. */
+  function staged(values: (string | number | null)[][]): StagedRows {
+    return {
+      count: values.length,
+      width: values[0]?.length ?? 0,
+      value: (row, field) => values[row]![field] ?? null,
+      appendValues: (from, to, out) => {
+        for (let r = from; r < to; r++) out.push(...values[r]!);
+      },
+      delimitedText: () => null,
+      line: (row) => row + 1,
+      raw: (row) => values[row]!.join(','),
+    };
+  }
+
+  // The RENAME cannot share a transaction with the ledger: the decision is committed first, then
+  // the RENAME runs, then the ledger says committed. A crash can fall between any two of them.
+  it.each([
+    { cut: 'after the decision, before the RENAME', mode: 'append', renamed: false },
+    { cut: 'after the RENAME, before the ledger said committed', mode: 'append', renamed: true },
+    { cut: 'after the RENAME of an overwrite, before the old table was dropped', mode: 'overwrite', renamed: true },
+  ] as const)('is finished on restart when the crash fell $cut', async ({ mode, renamed }) => {
+    const jobId = `publish-${n}`;
+    if (mode === 'overwrite') await conn.query("INSERT INTO w.t (id, name) VALUES (9, 'old')");
+    const session = await writer.openTask({ jobId, taskId: 't1', database: 'w', table: 't' });
+    await session.useShadow(false);
+    const lane = await session.lane({ width: 3, columns: ['id', 'name', 'qty'], exprs: ['`__f0`', '`__f1`', '`__f2`'], where: null, direct: true });
+    await lane.write(staged([[1, 'ann', 3], [2, 'bob', 4]]), new AbortController().signal);
+    await lane.commit({
+      file: 's3://b/f.csv', etag: null, startOffset: 0, endOffset: 20, startLine: 1, endLine: 3, header: null,
+      rowsScanned: 2, rowsLoaded: 2, rowsFiltered: 0, bytes: 20, done: true, sums: { id: '3', qty: '7' },
+    });
+    await lane.close();
+    await session.close();
+    // The crash: the decision is recorded and, in some cases, the RENAME done; nothing more.
+    await conn.query('UPDATE w.__loadwire_ledger SET state = ? WHERE job_id = ?', [mode === 'append' ? 'publish-append' : 'publish-replace', jobId]);
+    const shadow = shadowName(jobId, 't');
+    const retired = `__loadwire_retired_${shadow.slice(SHADOW_PREFIX.length)}`;
+    if (renamed) await conn.query(`RENAME TABLE w.t TO w.${retired}, w.${shadow} TO w.t`);
+    // What readers see at the crash: the table before the job, or already its rows.
+    expect(await rows('t')).toEqual(renamed ? ['1|ann|3|NULL', '2|bob|4|NULL'] : []);
+
+    // A restarted daemon first asks the target's ledger what the job committed.
+    const restarted = new MySqlBulkWriter({ url: `mysql://root@127.0.0.1:${maria.port}/`, connectionLimit: 2 });
+    try {
+      expect((await restarted.committed(jobId)).map((r) => [r.rowsLoaded, r.state])).toEqual([[2, 'committed']]);
+    } finally {
+      await restarted.close();
+    }
+    expect(await rows('t')).toEqual(['1|ann|3|NULL', '2|bob|4|NULL']);
+    const [left] = await conn.query({ sql: "SHOW TABLES FROM w LIKE '%loadwire%'", rowsAsArray: true });
+    expect((left as string[][]).map((r) => r[0])).toEqual(['__loadwire_ledger']);
   });
 });
 

@@ -11,11 +11,12 @@ import { decodeObject, formatSpecFrom, type DecodeOptions, type FormatSpec } fro
 import { DecodeWorker } from '../formats/worker-decoder.js';
 import { truncateRaw, type RowBatch, type Value } from '../formats/types.js';
 import { FIELD_IN_EXTRA, FIELD_IN_TEXT, FIELD_NULL, TextBatch, type TextBatchData } from '../formats/text-batch.js';
-import { ConcatRows, NUMERIC_NONE, isLockConflict, targetErrorKind, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WritePlan } from '../targets/bulk-writer.js';
+import { ConcatRows, NUMERIC_NONE, isLockConflict, targetErrorKind, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WriteOutcome, type WritePlan } from '../targets/bulk-writer.js';
 import { plainNumber } from './plain-number.js';
 import type { LoadMetrics } from '../ops/metrics.js';
 import type { ErrorRow, FileRef, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader, SourceSpec } from './contract.js';
-import { bindFields, planMapping, planSql, type MappingPlan } from './mapping.js';
+import { FIELD_PREFIX, bindFields, planMapping, planSql, type MappingPlan } from './mapping.js';
+import type { TableDef } from '../targets/target.js';
 
 export interface LoaderOptions {
   /** The target's bulk writer (embedded or mysql). */
@@ -54,6 +55,25 @@ export function formatOf(source: SourceSpec): FormatSpec {
 
 function rawOf(batch: RowBatch, row: number): string {
   return truncateRaw(batch.row(row).map((v) => (v === null ? '\\N' : v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v))).join(','));
+}
+
+const PLAIN_INTEGER = /^[+-]?\d{1,18}$/;
+
+/** text[start, end) as an integer when it is a plain one (sign, 1–18 digits): a number below 1e15, else a bigint; null otherwise. */
+function integerAt(text: string, start: number, end: number): number | bigint | null {
+  let i = start;
+  const sign = text.charCodeAt(i);
+  if (sign === 43 || sign === 45) i++;
+  const digits = end - i;
+  if (digits < 1 || digits > 18) return null;
+  let n = 0;
+  for (let j = i; j < end; j++) {
+    const c = text.charCodeAt(j) - 48;
+    if (c < 0 || c > 9) return null;
+    if (digits <= 15) n = n * 10 + c;
+  }
+  if (digits > 15) return BigInt(text.slice(start, end));
+  return sign === 45 ? -n : n;
 }
 
 /** A batch's rows that have every positional field the mapping needs, as the writer stages them. */
@@ -124,6 +144,46 @@ class BatchRows implements StagedRows {
     }
     return `${text.slice(starts[firstField], ends[k])}\n`;
   }
+  /**
+   * The exact sum of `field` over the rows, except those whose index plus `base` is in `skip`;
+   * NULLs count as nothing (as in SQL's SUM). null when a value is not a plain integer (sign and
+   * up to 18 digits): the target may store another number for it (rounded, converted), so the
+   * column cannot be checked.
+   */
+  integerSum(field: number, skip: ReadonlySet<number>, base: number): bigint | null {
+    const d = this.text;
+    let small = 0;
+    let big = 0n;
+    for (let i = 0; i < this.count; i++) {
+      if (skip.has(base + i)) continue;
+      if (d === null) {
+        const v = this.value(i, field);
+        if (v === null) continue;
+        if (typeof v === 'bigint') big += v;
+        else if (typeof v === 'number' && Number.isSafeInteger(v)) small += v;
+        else if (typeof v === 'string' && PLAIN_INTEGER.test(v)) big += BigInt(v);
+        else return null;
+      } else {
+        const p = this.positions[field]!;
+        const r = this.rows[i]!;
+        const first = r === 0 ? 0 : d.rowEnds[r - 1]!;
+        if (p < 0 || p >= d.rowEnds[r]! - first) continue;
+        const k = first + p;
+        const flag = d.flags[k];
+        if (flag === FIELD_NULL) continue;
+        const v = integerAt(flag === FIELD_IN_EXTRA ? d.extra : d.text, d.starts[k]!, d.ends[k]!);
+        if (v === null) return null;
+        if (typeof v === 'bigint') big += v;
+        else small += v;
+      }
+      // Every small value is below 1e15: the running sum stays exact as a double until here.
+      if (small > 2 ** 52 || small < -(2 ** 52)) {
+        big += BigInt(small);
+        small = 0;
+      }
+    }
+    return big + BigInt(small);
+  }
   line(row: number): number {
     return this.batch.line(this.rows[row]!);
   }
@@ -142,6 +202,46 @@ interface Totals {
   rowsLoaded: number;
   rowsFiltered: number;
   firstError: string | null;
+}
+
+/** A column CHECKSUM_TABLE can compare: an integer column filled straight from one staged field. */
+interface CheckedColumn {
+  readonly column: string;
+  readonly field: number;
+}
+
+const INTEGER_TYPE = /^(tiny|small|medium|big)?int(eger)?\b/i;
+
+function checkedColumns(plan: MappingPlan, def: TableDef): CheckedColumn[] {
+  // Rows a WHERE drops are neither loaded nor error rows: their values would be in the sums.
+  if (plan.where !== null) return [];
+  const out: CheckedColumn[] = [];
+  plan.columns.forEach((column, i) => {
+    const e = plan.exprs[i];
+    const type = def.columns.find((c) => c.name.toLowerCase() === column.toLowerCase())?.type ?? '';
+    if (e?.kind === 'column' && e.name.startsWith(FIELD_PREFIX) && INTEGER_TYPE.test(type)) out.push({ column, field: Number(e.name.slice(FIELD_PREFIX.length)) });
+  });
+  return out;
+}
+
+/** CHECKSUM_TABLE's sums of a task: per checked column, the exact sum of its loaded values as read. */
+class Sums {
+  columns: readonly CheckedColumn[] = [];
+  private readonly totals = new Map<string, bigint>();
+  /** Columns with a value that was not a plain integer, or a range recorded without sums. */
+  private readonly unverified = new Set<string>();
+
+  add(sums: Readonly<Record<string, string>> | null): void {
+    for (const { column } of this.columns) {
+      const v = sums?.[column];
+      if (v === undefined) this.unverified.add(column);
+      else this.totals.set(column, (this.totals.get(column) ?? 0n) + BigInt(v));
+    }
+  }
+
+  expected(): Map<string, bigint> {
+    return new Map(this.columns.filter((c) => !this.unverified.has(c.column)).map((c) => [c.column, this.totals.get(c.column) ?? 0n]));
+  }
 }
 
 function ratioExceeded(t: Totals, max: number): boolean {
@@ -295,11 +395,12 @@ export class PipelineLoader implements Loader {
     sumRecords(records, totals);
     try {
       if (request.signal.aborted) throw abortError(request.signal, 'load');
-      await this.loadFiles(session, request, request.source, records, totals);
+      const sums = new Sums();
+      await this.loadFiles(session, request, request.source, records, totals, sums);
       if (shadowed) {
         if (ratioExceeded(totals, request.maxFilterRatio)) throw tooManyFiltered(totals);
         if (request.signal.aborted) throw abortError(request.signal, 'load');
-        await this.target(session.publish(request.mode, { expectedRows: totals.rowsLoaded, checksum: request.checksum }));
+        await this.target(session.publish(request.mode, { expectedRows: totals.rowsLoaded, sums: sums.expected(), checksum: request.checksum }));
       }
     } catch (e) {
       // A one-shot task leaves nothing behind; a streaming one keeps its committed batches.
@@ -310,8 +411,10 @@ export class PipelineLoader implements Loader {
     return { ...progressOf(totals), firstError: totals.firstError };
   }
 
-  private async loadFiles(session: TaskSession, request: LoadRequest, source: SourceSpec, records: readonly LedgerRecord[], totals: Totals): Promise<void> {
+  private async loadFiles(session: TaskSession, request: LoadRequest, source: SourceSpec, records: readonly LedgerRecord[], totals: Totals, sums: Sums): Promise<void> {
     const plan = planMapping(request.mapping, session.def, source);
+    sums.columns = checkedColumns(plan, session.def);
+    for (const r of records) sums.add(r.sums);
     const sql = planSql(plan);
     const writePlan: WritePlan = { width: plan.fields.length, columns: plan.columns, exprs: sql.exprs, where: sql.where, direct: plan.direct };
     const spec = formatOf(source);
@@ -341,7 +444,7 @@ export class PipelineLoader implements Loader {
       failed ??= e;
       abort.abort(e);
     };
-    const ctx: LaneContext = { request, plan, writePlan, spec, source, totals, throttle, signal: abort.signal, fail, batchBytes: session.batchBytes ?? 0 };
+    const ctx: LaneContext = { request, plan, writePlan, spec, source, totals, sums, throttle, signal: abort.signal, fail, batchBytes: session.batchBytes ?? 0 };
     const runReader = async (index: number): Promise<void> => {
       const count = Math.floor(budget / readers) + (index < budget % readers ? 1 : 0);
       const lanes: WriteLane[] = [];
@@ -426,6 +529,7 @@ export class PipelineLoader implements Loader {
       for (const e of outcome.errors) u.error({ file: file.uri, line: w.rows.line(e.row), reason: e.reason, raw: w.rows.raw(e.row) }, true);
       u.loaded += outcome.loaded;
       for (const g of w.parts) u.scanned += g.rows.count;
+      if (ctx.sums.columns.length > 0) addSums(u, ctx.sums.columns, w.parts, outcome);
       // Written again after a lock conflict: its bytes are already counted against the cap.
       if (!again) await ctx.throttle.take(w.bytes, ctx.signal);
     };
@@ -433,6 +537,8 @@ export class PipelineLoader implements Loader {
     const commitRun = async (run: UnitRun, done: boolean): Promise<void> => {
       if (ctx.signal.aborted) throw abortError(request.signal, 'load');
       const unit = run.unit;
+      const record: Record<string, string> = {};
+      for (const { column } of ctx.sums.columns) if (!unit.unverified.has(column)) record[column] = String(unit.sums.get(column) ?? 0n);
       // Before the commit: a crash in between re-reads the unit, and the report skips what it has.
       if (unit.errorRows.length > 0) request.onErrorRows(unit.errorRows, { file: file.uri, nextLine: unit.endLine });
       if (request.atomicity === 'batch' && ratioExceeded(addUnit(totals, unit), request.maxFilterRatio)) {
@@ -441,8 +547,9 @@ export class PipelineLoader implements Loader {
       }
       await this.target(run.lane.commit({
         file: file.uri, etag: file.etag, startOffset: unit.startOffset, endOffset: unit.endOffset, startLine: unit.startLine, endLine: unit.endLine,
-        header, rowsScanned: unit.scanned, rowsLoaded: unit.loaded, rowsFiltered: unit.filtered, bytes: unit.bytes, done,
+        header, rowsScanned: unit.scanned, rowsLoaded: unit.loaded, rowsFiltered: unit.filtered, bytes: unit.bytes, done, sums: record,
       }));
+      ctx.sums.add(record);
       Object.assign(totals, addUnit(totals, unit));
       if (done) totals.filesDone++;
       request.onProgress(progressOf(totals));
@@ -618,6 +725,7 @@ interface LaneContext {
   readonly spec: FormatSpec;
   readonly source: SourceSpec;
   readonly totals: Totals;
+  readonly sums: Sums;
   readonly throttle: Throttle;
   readonly signal: AbortSignal;
   /** Stops every reader of the task: the first failure wins. */
@@ -639,6 +747,9 @@ interface Unit {
   filtered: number;
   errorRows: ErrorRow[];
   firstError: string | null;
+  /** CHECKSUM_TABLE: sums of the checked columns over the loaded rows, and the columns that cannot be checked. */
+  sums: Map<string, bigint>;
+  unverified: Set<string>;
   /** Records an error row; `counted` when the row is already among the scanned ones. */
   error(row: ErrorRow, counted?: boolean): void;
   /** Forgets what became of the rows, for writing the unit again. */
@@ -648,7 +759,7 @@ interface Unit {
 function newUnit(offset: number, line: number): Unit {
   const u: Unit = {
     startOffset: offset, startLine: line, endOffset: offset, endLine: line, bytes: 0,
-    scanned: 0, loaded: 0, filtered: 0, errorRows: [], firstError: null,
+    scanned: 0, loaded: 0, filtered: 0, errorRows: [], firstError: null, sums: new Map(), unverified: new Set(),
     error(row, counted = false) {
       // Error rows are records too: they count as scanned and filtered.
       if (!counted) u.scanned++;
@@ -662,9 +773,31 @@ function newUnit(offset: number, line: number): Unit {
       u.filtered = 0;
       u.errorRows = [];
       u.firstError = null;
+      u.sums = new Map();
+      u.unverified = new Set();
     },
   };
   return u;
+}
+
+/** Adds a write's loaded values of the checked columns to its unit's sums (its error rows are not loaded). */
+function addSums(u: Unit, columns: readonly CheckedColumn[], parts: readonly Gathered[], outcome: WriteOutcome): void {
+  const skip = new Set(outcome.errors.map((e) => e.row));
+  for (const { column, field } of columns) {
+    if (u.unverified.has(column)) continue;
+    let sum = 0n;
+    let base = 0;
+    for (const g of parts) {
+      const part = g.rows.integerSum(field, skip, base);
+      base += g.rows.count;
+      if (part === null) {
+        u.unverified.add(column);
+        break;
+      }
+      sum += part;
+    }
+    if (!u.unverified.has(column)) u.sums.set(column, (u.sums.get(column) ?? 0n) + sum);
+  }
 }
 
 function addUnit(t: Totals, u: Unit): Totals {

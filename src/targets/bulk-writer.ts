@@ -31,6 +31,11 @@ export interface LedgerRecord {
   readonly bytes: number;
   /** This range ends the file. */
   readonly done: boolean;
+  /**
+   * CHECKSUM_TABLE's other half: per checked column (an integer column filled straight from one
+   * field), the exact sum of the range's loaded values as read, in decimal; null when not recorded.
+   */
+  readonly sums: Readonly<Record<string, string>> | null;
   /** 'staged': in a shadow table, not yet visible; 'committed': in the target table. */
   readonly state: 'staged' | 'committed';
   readonly committedAt: string;
@@ -81,6 +86,31 @@ export interface WritePlan {
   readonly direct: boolean;
 }
 
+/** CHECKSUM_TABLE at publish: what the shadow must hold, as the loader read it. */
+export interface PublishCheck {
+  readonly expectedRows: number;
+  /** Exact sums of integer columns as read ('required' compares them with the shadow's SUM()). */
+  readonly sums: ReadonlyMap<string, bigint>;
+  readonly checksum: 'required' | 'optional' | 'off';
+}
+
+/** TiDB's message when what landed is not what was read; null when they agree. */
+export function checksumMismatch(check: PublishCheck, landedRows: number, landedSums: ReadonlyMap<string, bigint | null>): string | null {
+  const parts: string[] = [];
+  for (const [column, sum] of check.sums) {
+    const landed = landedSums.get(column) ?? 0n;
+    if (landed !== sum) parts.push(`(sum of \`${column}\`: ${landed} vs ${sum})`);
+  }
+  if (landedRows === check.expectedRows && parts.length === 0) return null;
+  return `checksum mismatched remote vs local => ${[`(total_kvs: ${landedRows} vs ${check.expectedRows})`, ...parts].join(' ')}`;
+}
+
+/** The SQL reading a shadow's row count and sums for checksumMismatch. */
+export function checksumQuery(table: string, columns: Iterable<string>, quote: (name: string) => string): string {
+  const sums = [...columns].map((c) => `SUM(${quote(c)})`);
+  return `SELECT ${['COUNT(*)', ...sums].join(', ')} FROM ${table}`;
+}
+
 export interface TaskSpec {
   readonly jobId: string;
   readonly taskId: string;
@@ -126,7 +156,7 @@ export interface TaskSession {
    * Makes the shadow's rows the table's (append or replace) and marks the task's records committed,
    * in one transaction; checks the landed row count against `expectedRows` when asked.
    */
-  publish(mode: 'append' | 'overwrite', check: { expectedRows: number; checksum: 'required' | 'optional' | 'off' }): Promise<void>;
+  publish(mode: 'append' | 'overwrite', check: PublishCheck): Promise<void>;
   /** INSERT ... SELECT over tables already in the target, with its ledger record, in one transaction. */
   insertQuery(columns: readonly string[] | null, sql: string, mode: 'append' | 'overwrite'): Promise<number>;
   dropShadow(): Promise<void>;

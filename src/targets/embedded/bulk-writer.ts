@@ -15,7 +15,7 @@ import type { Value } from '../../formats/types.js';
 import { parseType, typeFamily } from '../mysql-types.js';
 import type { TableDef } from '../target.js';
 import {
-  LEDGER_TABLE, NUMERIC_INTEGER, NUMERIC_NONE, NUMERIC_REAL, SHADOW_PREFIX, shadowName, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
+  LEDGER_TABLE, NUMERIC_INTEGER, NUMERIC_NONE, NUMERIC_REAL, SHADOW_PREFIX, checksumMismatch, checksumQuery, shadowName, type BulkWriter, type PublishCheck, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
   type WriteLane, type WriteOutcome, type WritePlan,
 } from '../bulk-writer.js';
 import { readCatalog } from './catalog-store.js';
@@ -42,14 +42,14 @@ const LEDGER_DDL = `CREATE TABLE IF NOT EXISTS ${quoteIdent(LEDGER_TABLE)} (
   file TEXT NOT NULL, etag TEXT, start_offset INTEGER NOT NULL, end_offset INTEGER NOT NULL,
   start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, header TEXT, rows_scanned INTEGER NOT NULL,
   rows_loaded INTEGER NOT NULL, rows_filtered INTEGER NOT NULL, bytes INTEGER NOT NULL, done INTEGER NOT NULL,
-  state TEXT NOT NULL, committed_at TEXT NOT NULL) STRICT`;
+  state TEXT NOT NULL, committed_at TEXT NOT NULL, checksum TEXT) STRICT`;
 const LEDGER_INDEX = `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${LEDGER_TABLE}/job`)} ON ${quoteIdent(LEDGER_TABLE)} (job_id, task_id)`;
 
 interface LedgerRow {
   job_id: string; task_id: string; table_name: string; file: string; etag: string | null;
   start_offset: number; end_offset: number; start_line: number; end_line: number; header: string | null;
   rows_scanned: number; rows_loaded: number; rows_filtered: number; bytes: number; done: number;
-  state: string; committed_at: string;
+  state: string; committed_at: string; checksum: string | null;
 }
 
 function recordOf(r: LedgerRow): LedgerRecord {
@@ -59,6 +59,7 @@ function recordOf(r: LedgerRow): LedgerRecord {
     header: r.header === null ? null : (JSON.parse(r.header) as string[]),
     rowsScanned: r.rows_scanned, rowsLoaded: r.rows_loaded, rowsFiltered: r.rows_filtered, bytes: r.bytes,
     done: r.done !== 0, state: r.state === 'staged' ? 'staged' : 'committed', committedAt: r.committed_at,
+    sums: r.checksum === null ? null : (JSON.parse(r.checksum) as Record<string, string>),
   };
 }
 
@@ -107,6 +108,9 @@ export class EmbeddedBulkWriter implements BulkWriter {
     db.pragma('synchronous = NORMAL');
     db.exec(LEDGER_DDL);
     db.exec(LEDGER_INDEX);
+    // Ledgers written before CHECKSUM_TABLE compared sums have no checksum column.
+    const columns = db.prepare(`PRAGMA table_info(${quoteIdent(LEDGER_TABLE)})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'checksum')) db.exec(`ALTER TABLE ${quoteIdent(LEDGER_TABLE)} ADD COLUMN checksum TEXT`);
     const clock: StatementClock = { epochMs: Date.now(), offsetMinutes: null };
     registerMysqlFunctions(db, () => ({ ...clock, epochMs: Date.now() }));
     return db;
@@ -272,7 +276,7 @@ class EmbeddedTaskSession implements TaskSession {
     return Promise.resolve(new EmbeddedLane(this.db, this.spec, this.def, into, plan, (m) => this.tr.expr(m), (sql) => this.errorContext(sql), this.lock));
   }
 
-  async publish(mode: 'append' | 'overwrite', check: { expectedRows: number; checksum: 'required' | 'optional' | 'off' }): Promise<void> {
+  async publish(mode: 'append' | 'overwrite', check: PublishCheck): Promise<void> {
     const shadow = this.shadow;
     if (shadow === null) throw new Error('publish without a shadow table');
     const t = quoteIdent(this.def.name);
@@ -280,6 +284,13 @@ class EmbeddedTaskSession implements TaskSession {
     const cols = this.def.columns.map((c) => quoteIdent(c.name)).join(', ');
     try {
       await this.locked(() => this.db.transaction(() => {
+        if (check.checksum !== 'off') {
+          // The shadow holds exactly the task's rows: its count and sums against what was read.
+          const landed = this.db.prepare(checksumQuery(s, check.sums.keys(), quoteIdent)).raw(true).safeIntegers(true).get() as (bigint | null)[];
+          const sums = new Map([...check.sums.keys()].map((c, i) => [c, landed[i + 1] ?? null]));
+          const mismatch = checksumMismatch(check, Number(landed[0]), sums);
+          if (mismatch !== null && check.checksum === 'required') throw new SqlError('ER_CHECKSUM_MISMATCH', mismatch);
+        }
         const before = mode === 'overwrite' ? 0 : (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
         if (before === 0) {
           // An empty (or replaced) table: the shadow becomes the table, and its secondary indexes and
@@ -292,12 +303,6 @@ class EmbeddedTaskSession implements TaskSession {
         } else {
           this.db.exec(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM ${s}`);
           this.db.exec(`DROP TABLE ${s}`);
-        }
-        if (check.checksum !== 'off') {
-          const after = (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-          if (after !== before + check.expectedRows && check.checksum === 'required') {
-            throw new SqlError('ER_CHECKSUM_MISMATCH', `checksum mismatched remote vs local => (total_kvs: ${after - before} vs ${check.expectedRows})`);
-          }
         }
         this.db.prepare(`UPDATE ${quoteIdent(LEDGER_TABLE)} SET state = 'committed', committed_at = ? WHERE job_id = ? AND task_id = ? AND state = 'staged'`)
           .run(nowText(), this.spec.jobId, this.spec.taskId);
@@ -473,10 +478,10 @@ class EmbeddedLane implements WriteLane {
 
   async commit(record: Parameters<WriteLane['commit']>[0]): Promise<void> {
     await this.begin();
-    this.db.prepare(`INSERT INTO ${quoteIdent(LEDGER_TABLE)} (job_id, task_id, table_name, file, etag, start_offset, end_offset, start_line, end_line, header, rows_scanned, rows_loaded, rows_filtered, bytes, done, state, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    this.db.prepare(`INSERT INTO ${quoteIdent(LEDGER_TABLE)} (job_id, task_id, table_name, file, etag, start_offset, end_offset, start_line, end_line, header, rows_scanned, rows_loaded, rows_filtered, bytes, done, state, committed_at, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       this.spec.jobId, this.spec.taskId, this.def.name, record.file, record.etag, record.startOffset, record.endOffset, record.startLine, record.endLine,
       record.header ? JSON.stringify(record.header) : null, record.rowsScanned, record.rowsLoaded, record.rowsFiltered, record.bytes, record.done ? 1 : 0,
-      this.into.startsWith(SHADOW_PREFIX) ? 'staged' : 'committed', nowText(),
+      this.into.startsWith(SHADOW_PREFIX) ? 'staged' : 'committed', nowText(), record.sums === null ? null : JSON.stringify(record.sums),
     );
     try {
       this.db.exec('COMMIT');

@@ -18,7 +18,7 @@ import { SqlError } from '../../protocol/sql-error.js';
 import type { Value } from '../../formats/types.js';
 import type { ColumnDef, TableDef } from '../target.js';
 import {
-  LEDGER_TABLE, SHADOW_PREFIX, isLockConflict, shadowName, sliceRows, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
+  LEDGER_TABLE, SHADOW_PREFIX, checksumMismatch, checksumQuery, isLockConflict, shadowName, sliceRows, type PublishCheck, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
   type WriteLane, type WriteOutcome, type WritePlan,
 } from '../bulk-writer.js';
 import { toSqlError } from './mysql-target.js';
@@ -63,10 +63,10 @@ const LEDGER_DDL = (db: string): string => `CREATE TABLE IF NOT EXISTS ${q(db)}.
   seq BIGINT AUTO_INCREMENT PRIMARY KEY, job_id VARCHAR(255) NOT NULL, task_id VARCHAR(255) NOT NULL, table_name VARCHAR(64) NOT NULL,
   file TEXT NOT NULL, etag VARCHAR(255), start_offset BIGINT NOT NULL, end_offset BIGINT NOT NULL, start_line BIGINT NOT NULL,
   end_line BIGINT NOT NULL, header TEXT, rows_scanned BIGINT NOT NULL, rows_loaded BIGINT NOT NULL, rows_filtered BIGINT NOT NULL,
-  bytes BIGINT NOT NULL, done TINYINT NOT NULL, state VARCHAR(16) NOT NULL, committed_at DATETIME NOT NULL,
+  bytes BIGINT NOT NULL, done TINYINT NOT NULL, state VARCHAR(16) NOT NULL, committed_at DATETIME NOT NULL, checksum TEXT,
   KEY job (job_id, task_id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
 
-const LEDGER_COLUMNS = 'job_id, task_id, table_name, file, etag, start_offset, end_offset, start_line, end_line, header, rows_scanned, rows_loaded, rows_filtered, bytes, done, state, committed_at';
+const LEDGER_COLUMNS = 'job_id, task_id, table_name, file, etag, start_offset, end_offset, start_line, end_line, header, rows_scanned, rows_loaded, rows_filtered, bytes, done, state, committed_at, checksum';
 
 type Row = Record<string, string | number | null>;
 
@@ -77,6 +77,7 @@ function recordOf(r: Row): LedgerRecord {
     header: r.header === null ? null : (JSON.parse(String(r.header)) as string[]),
     rowsScanned: Number(r.rows_scanned), rowsLoaded: Number(r.rows_loaded), rowsFiltered: Number(r.rows_filtered), bytes: Number(r.bytes),
     done: Number(r.done) !== 0, state: r.state === 'staged' ? 'staged' : 'committed', committedAt: String(r.committed_at),
+    sums: r.checksum === null || r.checksum === undefined ? null : (JSON.parse(String(r.checksum)) as Record<string, string>),
   };
 }
 
@@ -222,6 +223,9 @@ export class MySqlBulkWriter implements BulkWriter {
     try {
       const def = await this.tableDef(c, spec.database, spec.table);
       await c.query(LEDGER_DDL(def.database));
+      // Ledgers written before CHECKSUM_TABLE compared sums have no checksum column.
+      const [has] = await c.query('SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?', [def.database, LEDGER_TABLE, 'checksum']);
+      if ((has as Row[]).length === 0) await c.query(`ALTER TABLE ${q(def.database)}.${q(LEDGER_TABLE)} ADD COLUMN checksum TEXT`);
       await this.resolvePublishing(c, def.database, spec.jobId, spec.taskId);
       return new MySqlTaskSession(this, c, def, spec);
     } catch (e) {
@@ -324,11 +328,29 @@ class MySqlTaskSession implements TaskSession {
     return new MySqlLane(c, this.def, this.spec, this.shadow ?? this.def.name, plan, (id) => this.writer.killQuery(id));
   }
 
-  async publish(mode: 'append' | 'overwrite', check: { expectedRows: number; checksum: 'required' | 'optional' | 'off' }): Promise<void> {
+  /** CHECKSUM_TABLE: the shadow holds exactly the task's rows; its count and sums against what was read. */
+  private async verify(shadow: string, check: PublishCheck): Promise<void> {
+    if (check.checksum === 'off') return;
+    const [rows] = await this.c.query({ sql: checksumQuery(`${this.db}.${q(shadow)}`, check.sums.keys(), q), rowsAsArray: true });
+    const landed = (rows as (string | number | null)[][])[0] ?? [];
+    const sums = new Map([...check.sums.keys()].map((c, i) => {
+      const v = landed[i + 1];
+      return [c, v === null || v === undefined ? null : BigInt(v)] as const;
+    }));
+    const mismatch = checksumMismatch(check, Number(landed[0] ?? 0), sums);
+    if (mismatch !== null && check.checksum === 'required') throw new SqlError('ER_CHECKSUM_MISMATCH', mismatch);
+  }
+
+  async publish(mode: 'append' | 'overwrite', check: PublishCheck): Promise<void> {
     const shadow = this.shadow;
     if (shadow === null) throw new Error('publish without a shadow table');
+    try {
+      await this.verify(shadow, check);
+    } catch (e) {
+      throw fail(e, this.writer.describe());
+    }
     if (await this.renamable(mode)) {
-      await this.publishByRename(shadow, mode, check);
+      await this.publishByRename(shadow, mode);
       return;
     }
     const t = `${this.db}.${q(this.def.name)}`;
@@ -337,11 +359,7 @@ class MySqlTaskSession implements TaskSession {
       await this.c.query('START TRANSACTION');
       // InnoDB readers keep seeing the old contents until COMMIT: the replace is atomic for them.
       if (mode === 'overwrite') await this.c.query(`DELETE FROM ${t}`);
-      const [res] = await this.c.query(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM ${this.db}.${q(shadow)}`);
-      const copied = (res as ResultSetHeader).affectedRows;
-      if (check.checksum !== 'off' && copied !== check.expectedRows && check.checksum === 'required') {
-        throw new SqlError('ER_CHECKSUM_MISMATCH', `checksum mismatched remote vs local => (total_kvs: ${copied} vs ${check.expectedRows})`);
-      }
+      await this.c.query(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM ${this.db}.${q(shadow)}`);
       await this.c.query(`UPDATE ${this.ledger} SET state = 'committed', committed_at = NOW() WHERE job_id = ? AND task_id = ? AND state = 'staged'`, [this.spec.jobId, this.spec.taskId]);
       await this.c.query('COMMIT');
     } catch (e) {
@@ -371,15 +389,8 @@ class MySqlTaskSession implements TaskSession {
     return (rows as Row[]).length === 0;
   }
 
-  private async publishByRename(shadow: string, mode: 'append' | 'overwrite', check: { expectedRows: number; checksum: 'required' | 'optional' | 'off' }): Promise<void> {
+  private async publishByRename(shadow: string, mode: 'append' | 'overwrite'): Promise<void> {
     try {
-      if (check.checksum !== 'off') {
-        const [rows] = await this.c.query(`SELECT COUNT(*) AS n FROM ${this.db}.${q(shadow)}`);
-        const landed = Number((rows as Row[])[0]?.n ?? 0);
-        if (landed !== check.expectedRows && check.checksum === 'required') {
-          throw new SqlError('ER_CHECKSUM_MISMATCH', `checksum mismatched remote vs local => (total_kvs: ${landed} vs ${check.expectedRows})`);
-        }
-      }
       // Decided: from here a restart finishes the publish (resolvePublishing) rather than undoing it.
       await this.c.query(`UPDATE ${this.ledger} SET state = ? WHERE job_id = ? AND task_id = ? AND state = 'staged'`,
         [mode === 'append' ? PUBLISH_APPEND : PUBLISH_REPLACE, this.spec.jobId, this.spec.taskId]);
@@ -399,7 +410,7 @@ class MySqlTaskSession implements TaskSession {
       if (mode === 'overwrite' && this.shadow === null) await this.c.query(`DELETE FROM ${into}`);
       const [res] = await this.c.query(`INSERT INTO ${into}${cols} ${sql}`);
       const n = (res as ResultSetHeader).affectedRows;
-      await this.c.query(`INSERT INTO ${this.ledger} (${LEDGER_COLUMNS}) VALUES (?, ?, ?, '', NULL, 0, 0, 0, 0, NULL, ?, ?, 0, 0, 1, ?, NOW())`,
+      await this.c.query(`INSERT INTO ${this.ledger} (${LEDGER_COLUMNS}) VALUES (?, ?, ?, '', NULL, 0, 0, 0, 0, NULL, ?, ?, 0, 0, 1, ?, NOW(), NULL)`,
         [this.spec.jobId, this.spec.taskId, this.def.name, n, n, this.shadow ? 'staged' : 'committed']);
       await this.c.query('COMMIT');
       return n;
@@ -634,10 +645,10 @@ class MySqlLane implements WriteLane {
   async commit(record: Parameters<WriteLane['commit']>[0]): Promise<void> {
     try {
       await this.begin();
-      await this.c.query(`INSERT INTO ${q(this.def.database)}.${q(LEDGER_TABLE)} (${LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW())`, [
+      await this.c.query(`INSERT INTO ${q(this.def.database)}.${q(LEDGER_TABLE)} (${LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(), ?)`, [
         this.spec.jobId, this.spec.taskId, this.def.name, record.file, record.etag, record.startOffset, record.endOffset, record.startLine, record.endLine,
         record.header ? JSON.stringify(record.header) : null, record.rowsScanned, record.rowsLoaded, record.rowsFiltered, record.bytes, record.done ? 1 : 0,
-        this.into.includes(SHADOW_PREFIX) ? 'staged' : 'committed',
+        this.into.includes(SHADOW_PREFIX) ? 'staged' : 'committed', record.sums === null ? null : JSON.stringify(record.sums),
       ]);
       await this.c.query('COMMIT');
       this.open = false;
