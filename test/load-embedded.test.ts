@@ -241,6 +241,15 @@ describe('embedded target loads', () => {
     }
   });
 
+  it('CHECKSUM_TABLE sums 18-digit ids, whose total no 64-bit integer holds', async () => {
+    await target.execute('CREATE TABLE big (id BIGINT PRIMARY KEY, v INT)', { database: 'w' });
+    const ids = Array.from({ length: 20 }, (_, i) => 500_000_000_000_000_000n + BigInt(i) * 7n - 3n);
+    const src = await put(`b${n}.csv`, ids.map((id, i) => `${id},${-i}\n`).join(''));
+    const result = await loader.load(request({ ...job(src, await files(src), importMapping(null)), table: 'big' }).request);
+    expect(result).toMatchObject({ rowsLoaded: 20 });
+    expect(await sql('SELECT COUNT(*) FROM big')).toEqual([[20]]);
+  });
+
   it('refuses a non-empty table for IMPORT INTO, overwrites atomically, and leaves no shadow on abort', async () => {
     await sql("INSERT INTO t (id, name) VALUES (100, 'old')");
     const src = await put(`o${n}.csv`, '1,ann,3,x\n2,bob,4,y\n');

@@ -15,7 +15,7 @@ import type { Value } from '../../formats/types.js';
 import { parseType, typeFamily } from '../mysql-types.js';
 import type { TableDef } from '../target.js';
 import {
-  LEDGER_TABLE, NUMERIC_INTEGER, NUMERIC_NONE, NUMERIC_REAL, SHADOW_PREFIX, checksumMismatch, checksumQuery, shadowName, type BulkWriter, type PublishCheck, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
+  LEDGER_TABLE, NUMERIC_INTEGER, NUMERIC_NONE, NUMERIC_REAL, SHADOW_PREFIX, checksumMismatch, shadowName, type BulkWriter, type PublishCheck, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
   type WriteLane, type WriteOutcome, type WritePlan,
 } from '../bulk-writer.js';
 import { readCatalog } from './catalog-store.js';
@@ -286,8 +286,16 @@ class EmbeddedTaskSession implements TaskSession {
       await this.locked(() => this.db.transaction(() => {
         if (check.checksum !== 'off') {
           // The shadow holds exactly the task's rows: its count and sums against what was read.
-          const landed = this.db.prepare(checksumQuery(s, check.sums.keys(), quoteIdent)).raw(true).safeIntegers(true).get() as (bigint | null)[];
-          const sums = new Map([...check.sums.keys()].map((c, i) => [c, landed[i + 1] ?? null]));
+          // SQLite's SUM() of 64-bit integers overflows (ten 18-digit ids do): each column is summed
+          // in two halves, value >> 32 (an arithmetic shift) and value & 0xFFFFFFFF, then joined.
+          const columns = [...check.sums.keys()];
+          const halves = columns.flatMap((c) => [`SUM(${quoteIdent(c)} >> 32)`, `SUM(${quoteIdent(c)} & 4294967295)`]);
+          const landed = this.db.prepare(`SELECT ${['count(*)', ...halves].join(', ')} FROM ${s}`).raw(true).safeIntegers(true).get() as (bigint | null)[];
+          const sums = new Map(columns.map((c, i) => {
+            const hi = landed[1 + 2 * i];
+            const lo = landed[2 + 2 * i];
+            return [c, hi === null || hi === undefined ? null : (hi << 32n) + (lo ?? 0n)] as const;
+          }));
           const mismatch = checksumMismatch(check, Number(landed[0]), sums);
           if (mismatch !== null && check.checksum === 'required') throw new SqlError('ER_CHECKSUM_MISMATCH', mismatch);
         }
