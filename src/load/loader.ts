@@ -11,7 +11,7 @@ import { decodeObject, formatSpecFrom, type DecodeOptions, type FormatSpec } fro
 import { DecodeWorker } from '../formats/worker-decoder.js';
 import { truncateRaw, type RowBatch, type Value } from '../formats/types.js';
 import { FIELD_IN_EXTRA, FIELD_IN_TEXT, FIELD_NULL, TextBatch, type TextBatchData } from '../formats/text-batch.js';
-import { ConcatRows, NUMERIC_NONE, isLockConflict, targetErrorKind, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WriteOutcome, type WritePlan } from '../targets/bulk-writer.js';
+import { ConcatRows, NUMERIC_INTEGER, NUMERIC_NONE, isLockConflict, targetErrorKind, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WriteOutcome, type WritePlan } from '../targets/bulk-writer.js';
 import { plainNumber } from './plain-number.js';
 import type { LoadMetrics } from '../ops/metrics.js';
 import type { ErrorRow, FileRef, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader, SourceSpec } from './contract.js';
@@ -59,21 +59,11 @@ function rawOf(batch: RowBatch, row: number): string {
 
 const PLAIN_INTEGER = /^[+-]?\d{1,18}$/;
 
-/** text[start, end) as an integer when it is a plain one (sign, 1–18 digits): a number below 1e15, else a bigint; null otherwise. */
-function integerAt(text: string, start: number, end: number): number | bigint | null {
-  let i = start;
-  const sign = text.charCodeAt(i);
-  if (sign === 43 || sign === 45) i++;
-  const digits = end - i;
-  if (digits < 1 || digits > 18) return null;
-  let n = 0;
-  for (let j = i; j < end; j++) {
-    const c = text.charCodeAt(j) - 48;
-    if (c < 0 || c > 9) return null;
-    if (digits <= 15) n = n * 10 + c;
-  }
-  if (digits > 15) return BigInt(text.slice(start, end));
-  return sign === 45 ? -n : n;
+/** A value as the integer the target stores for it, when it is a plain one (sign, up to 18 digits); else null. */
+function integerOf(v: Value): number | bigint | null {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : null;
+  if (typeof v === 'bigint') return v;
+  return typeof v === 'string' && PLAIN_INTEGER.test(v) ? BigInt(v) : null;
 }
 
 /** A batch's rows that have every positional field the mapping needs, as the writer stages them. */
@@ -156,14 +146,9 @@ class BatchRows implements StagedRows {
     let big = 0n;
     for (let i = 0; i < this.count; i++) {
       if (skip.has(base + i)) continue;
-      if (d === null) {
-        const v = this.value(i, field);
-        if (v === null) continue;
-        if (typeof v === 'bigint') big += v;
-        else if (typeof v === 'number' && Number.isSafeInteger(v)) small += v;
-        else if (typeof v === 'string' && PLAIN_INTEGER.test(v)) big += BigInt(v);
-        else return null;
-      } else {
+      let v: Value;
+      if (d === null) v = this.value(i, field);
+      else {
         const p = this.positions[field]!;
         const r = this.rows[i]!;
         const first = r === 0 ? 0 : d.rowEnds[r - 1]!;
@@ -171,11 +156,14 @@ class BatchRows implements StagedRows {
         const k = first + p;
         const flag = d.flags[k];
         if (flag === FIELD_NULL) continue;
-        const v = integerAt(flag === FIELD_IN_EXTRA ? d.extra : d.text, d.starts[k]!, d.ends[k]!);
-        if (v === null) return null;
-        if (typeof v === 'bigint') big += v;
-        else small += v;
+        // Up to 15 digits come as numbers without a string made; longer ones as their text.
+        v = flag === FIELD_IN_TEXT ? plainNumber(d.text, d.starts[k]!, d.ends[k]!, NUMERIC_INTEGER) : d.extra.slice(d.starts[k], d.ends[k]);
       }
+      if (v === null) continue;
+      const n = integerOf(v);
+      if (n === null) return null;
+      if (typeof n === 'bigint' || n >= 1e15 || n <= -1e15) big += BigInt(n);
+      else small += n;
       // Every small value is below 1e15: the running sum stays exact as a double until here.
       if (small > 2 ** 52 || small < -(2 ** 52)) {
         big += BigInt(small);
@@ -556,7 +544,7 @@ export class PipelineLoader implements Loader {
     };
 
     /** The unit's end: its writes, the unit before it committed, then its own commit. */
-    const finishRun = async (run: UnitRun, index: number, previous: Promise<void>, done: boolean): Promise<void> => {
+    const finishRun = async (run: UnitRun, previous: Promise<void>, done: boolean): Promise<void> => {
       try {
         try {
           await run.tail;
@@ -571,7 +559,7 @@ export class PipelineLoader implements Loader {
           await run.lane.rollback();
           run.release();
           await previous;
-          await Promise.all(runs.slice(index + 1).filter((r) => !r.serial).map((r) => r.released));
+          await Promise.all(runs.slice(run.index + 1).filter((r) => !r.serial).map((r) => r.released));
           run.unit.reset();
           for (const w of run.writes) await runWrite(run, w, true);
         } else await previous;
@@ -593,14 +581,13 @@ export class PipelineLoader implements Loader {
       if (serial) await runs[index - 1]?.committed;
       let release: () => void = () => undefined;
       const released = new Promise<void>((resolve) => (release = resolve));
-      const run: UnitRun = { lane, unit: newUnit(offset, line), writes: [], tail: Promise.resolve(), committed: Promise.resolve(), serial, released, release };
+      const run: UnitRun = { index, lane, unit: newUnit(offset, line), writes: [], tail: Promise.resolve(), committed: Promise.resolve(), serial, released, release };
       runs.push(run);
       return run;
     };
 
     const closeRun = (run: UnitRun, done: boolean): void => {
-      const index = runs.indexOf(run);
-      run.committed = finishRun(run, index, runs[index - 1]?.committed ?? Promise.resolve(), done);
+      run.committed = finishRun(run, runs[run.index - 1]?.committed ?? Promise.resolve(), done);
       // Awaited by the next unit, the next lane user or the end of the file; a failure stops the
       // task at once rather than when the reader next waits for a lane.
       run.committed.catch((e: unknown) => ctx.fail(e));
@@ -690,6 +677,8 @@ interface PendingWrite {
 
 /** One unit of a file on its way into the target: its lane, range and counts, and its writes. */
 interface UnitRun {
+  /** Its place among the file's units, which commit in this order. */
+  readonly index: number;
   readonly lane: WriteLane;
   readonly unit: Unit;
   /** Kept until the commit: a unit rolled back after a lock conflict is written again. */

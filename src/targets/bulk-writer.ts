@@ -105,12 +105,6 @@ export function checksumMismatch(check: PublishCheck, landedRows: number, landed
   return `checksum mismatched remote vs local => ${[`(total_kvs: ${landedRows} vs ${check.expectedRows})`, ...parts].join(' ')}`;
 }
 
-/** The SQL reading a shadow's row count and sums for checksumMismatch. */
-export function checksumQuery(table: string, columns: Iterable<string>, quote: (name: string) => string): string {
-  const sums = [...columns].map((c) => `SUM(${quote(c)})`);
-  return `SELECT ${['COUNT(*)', ...sums].join(', ')} FROM ${table}`;
-}
-
 export interface TaskSpec {
   readonly jobId: string;
   readonly taskId: string;

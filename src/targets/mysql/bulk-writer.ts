@@ -18,7 +18,7 @@ import { SqlError } from '../../protocol/sql-error.js';
 import type { Value } from '../../formats/types.js';
 import type { ColumnDef, TableDef } from '../target.js';
 import {
-  LEDGER_TABLE, SHADOW_PREFIX, checksumMismatch, checksumQuery, isLockConflict, shadowName, sliceRows, type PublishCheck, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
+  LEDGER_TABLE, SHADOW_PREFIX, checksumMismatch, isLockConflict, shadowName, sliceRows, type PublishCheck, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
   type WriteLane, type WriteOutcome, type WritePlan,
 } from '../bulk-writer.js';
 import { toSqlError } from './mysql-target.js';
@@ -331,7 +331,9 @@ class MySqlTaskSession implements TaskSession {
   /** CHECKSUM_TABLE: the shadow holds exactly the task's rows; its count and sums against what was read. */
   private async verify(shadow: string, check: PublishCheck): Promise<void> {
     if (check.checksum === 'off') return;
-    const [rows] = await this.c.query({ sql: checksumQuery(`${this.db}.${q(shadow)}`, check.sums.keys(), q), rowsAsArray: true });
+    // SUM() of an integer column is a DECIMAL here: exact whatever the total.
+    const columns = ['COUNT(*)', ...[...check.sums.keys()].map((c) => `SUM(${q(c)})`)];
+    const [rows] = await this.c.query({ sql: `SELECT ${columns.join(', ')} FROM ${this.db}.${q(shadow)}`, rowsAsArray: true });
     const landed = (rows as (string | number | null)[][])[0] ?? [];
     const sums = new Map([...check.sums.keys()].map((c, i) => {
       const v = landed[i + 1];
@@ -441,31 +443,6 @@ interface LoadBody {
   readonly body: Buffer;
 }
 
-/** Rows whose LOAD DATA body was built ahead (MySqlLane.prepare). */
-class PreparedRows implements StagedRows {
-  readonly count: number;
-  readonly width: number;
-  constructor(private readonly rows: StagedRows, readonly load: LoadBody) {
-    this.count = rows.count;
-    this.width = rows.width;
-  }
-  value(row: number, field: number): Value {
-    return this.rows.value(row, field);
-  }
-  appendValues(from: number, to: number, out: Value[], numbers?: Uint8Array): void {
-    this.rows.appendValues(from, to, out, numbers);
-  }
-  delimitedText(separator: string): string | null {
-    return this.rows.delimitedText(separator);
-  }
-  line(row: number): number {
-    return this.rows.line(row);
-  }
-  raw(row: number): string {
-    return this.rows.raw(row);
-  }
-}
-
 class MySqlLane implements WriteLane {
   private open = false;
   private staged = false;
@@ -476,6 +453,8 @@ class MySqlLane implements WriteLane {
   private readonly loadRaw: string | null;
   private readonly one: string;
   private readonly into: string;
+  /** Bodies built ahead by prepare(), until their rows are written (or dropped). */
+  private readonly prepared = new WeakMap<StagedRows, LoadBody>();
 
   constructor(
     private readonly c: PoolConnection, private readonly def: TableDef, private readonly spec: TaskSpec, into: string, private readonly plan: WritePlan,
@@ -529,12 +508,14 @@ class MySqlLane implements WriteLane {
   }
 
   prepare(rows: StagedRows): StagedRows {
-    return rows.count === 0 ? rows : new PreparedRows(rows, this.body(rows));
+    if (rows.count > 0) this.prepared.set(rows, this.body(rows));
+    return rows;
   }
 
   /** The statement and its body for a batch: the source's lines when they can pass through. */
   private body(rows: StagedRows): LoadBody {
-    if (rows instanceof PreparedRows) return rows.load;
+    const ready = this.prepared.get(rows);
+    if (ready) return ready;
     const raw = this.loadRaw === null ? null : rows.delimitedText(',');
     if (raw !== null && this.loadRaw !== null) return { sql: this.loadRaw, body: Buffer.from(raw, 'utf8') };
     return { sql: this.load, body: this.text(rows) };
