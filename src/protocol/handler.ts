@@ -96,6 +96,12 @@ export interface RowsResult {
   columns: readonly Column[];
   rows: Iterable<Row> | AsyncIterable<Row>;
   warnings?: number;
+  /**
+   * True when this same result object, with `rows` an array, will be answered again (a constant
+   * SELECT's memoized result): the connection then keeps its encoding instead of encoding it on
+   * every answer.
+   */
+  reused?: boolean;
 }
 
 export type QueryResult = OkResult | RowsResult;

@@ -42,6 +42,34 @@ describe('command phase', () => {
     c.close();
   });
 
+  it('answers a result it has encoded before with the sequence ids, framing and status of each answer', async () => {
+    const eofFraming = await RawClient.login(port, { caps: CAPS.PROTOCOL_41 | CAPS.SECURE_CONNECTION | CAPS.PLUGIN_AUTH | CAPS.LONG_PASSWORD | CAPS.MULTI_RESULTS | CAPS.MULTI_STATEMENTS });
+    const okFraming = await RawClient.login(port, { caps: CAPS.PROTOCOL_41 | CAPS.SECURE_CONNECTION | CAPS.PLUGIN_AUTH | CAPS.LONG_PASSWORD | CAPS.DEPRECATE_EOF });
+    for (let round = 0; round < 2; round++) {
+      okFraming.command(0x03, 'constant');
+      const packets = [];
+      for (let i = 0; i < 4; i++) packets.push(await okFraming.read());
+      expect(packets.map((p) => p.seq)).toEqual([1, 2, 3, 4]);
+      expect(packets[2]!.payload).toEqual(Buffer.from([1, 0x37])); // the row straight after the column, no EOF
+      expect(packets[3]!.payload[0]).toBe(0xfe);
+      expect(packets[3]!.payload.readUInt16LE(3)).toBe(0x0002);
+    }
+    for (let round = 0; round < 2; round++) {
+      eofFraming.command(0x03, 'constant');
+      expect(await eofFraming.readResult()).toMatchObject({ rows: [['7']], status: 0x0002 });
+    }
+    // The same answer with autocommit off, then as the first of two results (SERVER_MORE_RESULTS_EXISTS).
+    eofFraming.command(0x03, 'autocommit0');
+    expect((await eofFraming.readResult()).kind).toBe('ok');
+    eofFraming.command(0x03, 'constant');
+    expect(await eofFraming.readResult()).toMatchObject({ rows: [['7']], status: 0x0000 });
+    eofFraming.command(0x03, 'constant; constant');
+    expect(await eofFraming.readResult()).toMatchObject({ rows: [['7']], status: 0x0008 });
+    expect(await eofFraming.readResult()).toMatchObject({ rows: [['7']], status: 0x0000 });
+    eofFraming.close();
+    okFraming.close();
+  });
+
   it('answers an unknown command with 1047 and keeps the connection', async () => {
     const c = await RawClient.login(port);
     c.command(0x1e);

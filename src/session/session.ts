@@ -4,7 +4,7 @@
 //   catalog statements → the target's catalog, everything else → the target as written.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isPromise, type Column, type ConnectionInfo, type MaybePromise, type PreparedStatementInfo, type QueryResult, type ServerControl, type Session, type SessionStatus, type Value } from '../protocol/handler.js';
+import { isPromise, type Column, type ConnectionInfo, type MaybePromise, type PreparedStatementInfo, type QueryResult, type RowsResult, type ServerControl, type Session, type SessionStatus, type Value } from '../protocol/handler.js';
 import { Capability } from '../protocol/constants.js';
 import { SqlError } from '../protocol/sql-error.js';
 import type { Statement, StatementOf } from '../sql/ast.js';
@@ -500,6 +500,14 @@ export class LoadwireSession implements Session {
 
   /** A FROM-less SELECT, evaluated here; synchronous unless it calls SLEEP(). */
   private select(s: StatementOf<'select'>, signal: AbortSignal): MaybePromise<QueryResult> {
+    if (isLiteralSelect(s)) {
+      let result = literalResults.get(s);
+      if (!result) {
+        result = { ...this.selectResult(s, s.items.map((it) => evaluate(it.expr, this.evalContext('field list', []))), false), reused: true };
+        literalResults.set(s, result);
+      }
+      return result;
+    }
     const sleeps: number[] = [];
     const ctx = this.evalContext('field list', sleeps);
     if (s.where && truthy(evaluate(s.where, { ...ctx, clause: 'where clause' })) !== true) {
@@ -525,12 +533,22 @@ export class LoadwireSession implements Session {
     return this.selectResult(s, values, interrupted);
   }
 
-  private selectResult(s: StatementOf<'select'>, values: SqlValue[], interrupted: boolean): QueryResult {
+  private selectResult(s: StatementOf<'select'>, values: SqlValue[], interrupted: boolean): RowsResult {
     const row = values.map((v, i) => (interrupted && isSleepCall(s.items[i]!.expr) ? 1n : v));
     const columns = s.items.map((it, i) => columnForValue(columnName(it), row[i] ?? null));
     const limited = s.limit && (s.limit.count === 0 || (s.limit.offset ?? 0) > 0) ? [] : [row];
     return rowsResult(columns, limited);
   }
+}
+
+/**
+ * Answers to SELECTs of literals only (`SELECT 1`, the validation query of every connection pool),
+ * by parsed statement: the same every time, so evaluated and encoded once.
+ */
+const literalResults = new WeakMap<Statement, RowsResult>();
+
+function isLiteralSelect(s: StatementOf<'select'>): boolean {
+  return s.where === null && s.items.every((it) => it.expr.kind === 'number' || it.expr.kind === 'string');
 }
 
 function columnName(item: StatementOf<'select'>['items'][number]): string {

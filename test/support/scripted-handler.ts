@@ -33,6 +33,9 @@ export const ALL_TYPES_ROW: Value[] = [
   Buffer.from([0, 1, 2, 255]), '{"a":1}', null,
 ];
 
+/** One result object answered to every `constant`, as the session answers a literal SELECT. */
+const CONSTANT_RESULT: QueryResult = { kind: 'rows', columns: [{ name: 'c', type: ColumnType.LONGLONG }], rows: [[7]], reused: true };
+
 export interface ScriptedUser {
   password: string;
   plugin?: UserCredentials['plugin'];
@@ -89,6 +92,8 @@ export class ScriptedSession implements Session {
       case 'select':
         if (arg === '?') return { kind: 'rows', columns: [{ name: 'p', type: ColumnType.VAR_STRING }], rows: [[params[0] ?? null]] };
         return { kind: 'rows', columns: [{ name: arg ?? '1', type: ColumnType.LONGLONG }], rows: [[Number(arg ?? 1)]] };
+      case 'constant':
+        return CONSTANT_RESULT;
       case 'types':
         return { kind: 'rows', columns: ALL_TYPES_COLUMNS, rows: [ALL_TYPES_ROW] };
       case 'echo':
