@@ -218,20 +218,40 @@ describe('mysql target loads', () => {
 
   it('CHECKSUM_TABLE compares the row count and the sums of integer columns with what was read', async () => {
     const src = await put(`c${n}.csv`, '1,ann,3,x\n2,bob,4,y\n3,cy,5,z\n');
-    // Between the unit's commit and the publish, something changes a row of the shadow table
+    // Between the unit's commit and the publish, something changes the shadow table
     // (synchronously, with the CLI: the publish follows the progress report at once).
-    const tamper = (jobId: string) => {
+    const tamper = (jobId: string, change = 'UPDATE {} SET qty = qty + 1 WHERE id = 2', table = 't') => {
       let done = false;
       return (): void => {
         if (done) return;
         done = true;
-        execFileSync('mariadb', ['-h', maria.host, '-P', String(maria.port), '-u', maria.user, '-e', `UPDATE w.${shadowName(jobId, 't')} SET qty = qty + 1 WHERE id = 2`]);
+        execFileSync('mariadb', ['-h', maria.host, '-P', String(maria.port), '-u', maria.user, '-e', change.replace('{}', `w.${shadowName(jobId, table)}`)]);
       };
     };
-    const jobId = `sum-${n}`;
-    await expect(loader.load(request({ ...job(src, await files(src)), jobId }, { onProgress: tamper(jobId) }).request))
-      .rejects.toMatchObject({ errno: 1105, message: 'checksum mismatched remote vs local => (total_kvs: 3 vs 3) (sum of `qty`: 13 vs 12)' });
+    // The shadow is read back in ranges of its primary key, side by side: a change is seen in any
+    // of them (the first, the last), and so is a row added below the lowest key read.
+    for (const [i, change, message] of [
+      [1, 'UPDATE {} SET qty = qty + 1 WHERE id = 2', 'checksum mismatched remote vs local => (total_kvs: 3 vs 3) (sum of `qty`: 13 vs 12)'],
+      [2, 'UPDATE {} SET qty = qty - 2 WHERE id = 3', 'checksum mismatched remote vs local => (total_kvs: 3 vs 3) (sum of `qty`: 10 vs 12)'],
+      [3, "INSERT INTO {} VALUES (-5, 'neg', 0, NULL)", 'checksum mismatched remote vs local => (total_kvs: 4 vs 3) (sum of `id`: 1 vs 6)'],
+    ] as const) {
+      const jobId = `sum-${n}-${i}`;
+      await expect(loader.load(request({ ...job(src, await files(src)), jobId }, { onProgress: tamper(jobId, change) }).request))
+        .rejects.toMatchObject({ errno: 1105, message });
+    }
     expect(await rows('t')).toEqual([]);
+    // Without a primary key, one scan of the whole shadow.
+    await conn.query('CREATE TABLE w.nokey (id INT, name VARCHAR(8) NOT NULL, qty INT, note VARCHAR(20)) ENGINE=InnoDB');
+    try {
+      const jobId = `sum-nokey-${n}`;
+      await expect(loader.load(request({ ...job(src, await files(src)), jobId, table: 'nokey' }, { onProgress: tamper(jobId, 'DELETE FROM {} WHERE id = 1', 'nokey') }).request))
+        .rejects.toMatchObject({ errno: 1105, message: 'checksum mismatched remote vs local => (total_kvs: 2 vs 3) (sum of `id`: 5 vs 6) (sum of `qty`: 9 vs 12)' });
+      await loader.load(request({ ...job(src, await files(src)), jobId: `ok-nokey-${n}`, table: 'nokey' }).request);
+      const [[all]] = (await conn.query({ sql: 'SELECT COUNT(*), SUM(qty) FROM w.nokey', rowsAsArray: true })) as unknown as [[[number, string]]];
+      expect(all.map(Number)).toEqual([3, 12]);
+    } finally {
+      await conn.query('DROP TABLE w.nokey');
+    }
     const [left] = await conn.query({ sql: "SHOW TABLES FROM w LIKE '%shadow%'", rowsAsArray: true });
     expect(left).toEqual([]);
     await loader.load(request({ ...job(src, await files(src)), jobId: `opt-${n}` }, { checksum: 'optional', onProgress: tamper(`opt-${n}`) }).request);

@@ -140,12 +140,12 @@ class BatchRows implements StagedRows {
    * up to 18 digits): the target may store another number for it (rounded, converted), so the
    * column cannot be checked.
    */
-  integerSum(field: number, skip: ReadonlySet<number>, base: number): bigint | null {
+  integerSum(field: number, skip: ReadonlySet<number> | null, base: number): bigint | null {
     const d = this.text;
     let small = 0;
     let big = 0n;
     for (let i = 0; i < this.count; i++) {
-      if (skip.has(base + i)) continue;
+      if (skip?.has(base + i)) continue;
       let v: Value;
       if (d === null) v = this.value(i, field);
       else {
@@ -517,7 +517,7 @@ export class PipelineLoader implements Loader {
       for (const e of outcome.errors) u.error({ file: file.uri, line: w.rows.line(e.row), reason: e.reason, raw: w.rows.raw(e.row) }, true);
       u.loaded += outcome.loaded;
       for (const g of w.parts) u.scanned += g.rows.count;
-      if (ctx.sums.columns.length > 0) addSums(u, ctx.sums.columns, w.parts, outcome);
+      if (ctx.sums.columns.length > 0) addSums(u, ctx.sums.columns, w, outcome);
       // Written again after a lock conflict: its bytes are already counted against the cap.
       if (!again) await ctx.throttle.take(w.bytes, ctx.signal);
     };
@@ -575,13 +575,16 @@ export class PipelineLoader implements Loader {
     const openRun = async (): Promise<UnitRun> => {
       const index = runs.length;
       const lane = lanes[index % lanes.length]!;
-      // The lane is free once the unit it wrote last has committed; serially, once the one just
-      // before has (commits are in order, so that covers the lane's too).
+      // The lane is free once the unit it wrote last has committed. Serially, a unit's writes
+      // start once the one just before has committed (commits are in order, so that covers the
+      // lane's too), but it is gathered and prepared while that one is still being written: one
+      // unit ahead, so the target is not kept waiting between units.
       if (!serial) await runs[index - lanes.length]?.committed;
-      if (serial) await runs[index - 1]?.committed;
+      if (serial) await runs[index - 2]?.committed;
+      const start = serial ? (runs[index - 1]?.committed ?? Promise.resolve()) : Promise.resolve();
       let release: () => void = () => undefined;
       const released = new Promise<void>((resolve) => (release = resolve));
-      const run: UnitRun = { index, lane, unit: newUnit(offset, line), writes: [], tail: Promise.resolve(), committed: Promise.resolve(), serial, released, release };
+      const run: UnitRun = { index, lane, unit: newUnit(offset, line), writes: [], tail: start, committed: Promise.resolve(), serial, released, release };
       runs.push(run);
       return run;
     };
@@ -613,7 +616,7 @@ export class PipelineLoader implements Loader {
       }
       offset = u.endOffset;
       line = u.endLine;
-      const w: PendingWrite = { parts, rows, bytes };
+      const w: PendingWrite = { parts, rows, bytes, sums: writeSums(ctx.sums.columns, parts, null) };
       run.writes.push(w);
       run.tail = run.tail.then(() => runWrite(run, w));
       run.tail.catch(() => undefined);
@@ -673,6 +676,11 @@ interface PendingWrite {
   readonly rows: StagedRows;
   /** Source bytes the write advances its file by. */
   readonly bytes: number;
+  /**
+   * CHECKSUM_TABLE sums of all its rows (null: a column not checkable), taken when the write was
+   * gathered, so not between one statement and the next; rows the target rejects are taken out after.
+   */
+  readonly sums: ReadonlyMap<string, bigint | null>;
 }
 
 /** One unit of a file on its way into the target: its lane, range and counts, and its writes. */
@@ -770,22 +778,33 @@ function newUnit(offset: number, line: number): Unit {
 }
 
 /** Adds a write's loaded values of the checked columns to its unit's sums (its error rows are not loaded). */
-function addSums(u: Unit, columns: readonly CheckedColumn[], parts: readonly Gathered[], outcome: WriteOutcome): void {
-  const skip = new Set(outcome.errors.map((e) => e.row));
+/** Sums of a write's rows per checked column, leaving out the rows in `skip`; null when not checkable. */
+function writeSums(columns: readonly CheckedColumn[], parts: readonly Gathered[], skip: ReadonlySet<number> | null): Map<string, bigint | null> {
+  const sums = new Map<string, bigint | null>();
   for (const { column, field } of columns) {
-    if (u.unverified.has(column)) continue;
-    let sum = 0n;
+    let sum: bigint | null = 0n;
     let base = 0;
     for (const g of parts) {
       const part = g.rows.integerSum(field, skip, base);
       base += g.rows.count;
       if (part === null) {
-        u.unverified.add(column);
+        sum = null;
         break;
       }
       sum += part;
     }
-    if (!u.unverified.has(column)) u.sums.set(column, (u.sums.get(column) ?? 0n) + sum);
+    sums.set(column, sum);
+  }
+  return sums;
+}
+
+function addSums(u: Unit, columns: readonly CheckedColumn[], w: PendingWrite, outcome: WriteOutcome): void {
+  const sums = outcome.errors.length === 0 ? w.sums : writeSums(columns, w.parts, new Set(outcome.errors.map((e) => e.row)));
+  for (const { column } of columns) {
+    if (u.unverified.has(column)) continue;
+    const sum = sums.get(column) ?? null;
+    if (sum === null) u.unverified.add(column);
+    else u.sums.set(column, (u.sums.get(column) ?? 0n) + sum);
   }
 }
 
