@@ -120,7 +120,7 @@ const MAX_QUEUED_PACKETS = 256;
 const PREPARE_PARAM_COLUMN: Column = { name: '?', type: ColumnType.VAR_STRING, charset: 63, length: 0 };
 
 /** The last encoding of each result answered again and again (see RowsResult.reused). */
-const encodedResults = new WeakMap<RowsResult, { key: string; nextSequenceId: number; bytes: Buffer }>();
+const encodedResults = new WeakMap<RowsResult, { key: number; nextSequenceId: number; bytes: Buffer }>();
 
 export class Connection {
   phase: Phase = Phase.HANDSHAKE;
@@ -909,7 +909,8 @@ export class Connection {
 
   /** A result answered again: its bytes are the same as last time unless the framing or status differ. */
   private writeReusedResult(result: RowsResult, binary: boolean, moreFlag: number): undefined {
-    const key = `${binary ? 'b' : 't'}${this.deprecateEof ? 'd' : 'e'}${this.sequenceId}:${this.status() | moreFlag}`;
+    // What the bytes depend on: protocol, framing, first sequence id and status flags.
+    const key = (binary ? 1 : 0) + (this.deprecateEof ? 2 : 0) + this.sequenceId * 4 + (this.status() | moreFlag) * 1024;
     const cached = encodedResults.get(result);
     if (cached?.key === key) {
       this.out.bytes(cached.bytes);

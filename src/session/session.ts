@@ -107,8 +107,22 @@ export class LoadwireSession implements Session {
     return this.services.catalog.fieldList(this.db, table, wildcard);
   }
 
+  // What the connection asks on every command (status flags, wait_timeout), read from the
+  // variables again only when they changed: the lookups were measurable on the `SELECT 1` path.
+  private derivedVersion = -1;
+  private autocommit = true;
+  private idleSeconds = { interactive: 28800, other: 28800 };
+
+  private derived(): void {
+    if (this.derivedVersion === this.variables.version) return;
+    this.autocommit = this.variables.bool('autocommit');
+    this.idleSeconds = { interactive: Number(this.variables.get('interactive_timeout')), other: Number(this.variables.get('wait_timeout')) };
+    this.derivedVersion = this.variables.version;
+  }
+
   status(): SessionStatus {
-    return { autocommit: this.variables.bool('autocommit'), inTransaction: this.inTransaction };
+    this.derived();
+    return { autocommit: this.autocommit, inTransaction: this.inTransaction };
   }
 
   database(): string | null {
@@ -116,8 +130,8 @@ export class LoadwireSession implements Session {
   }
 
   idleTimeoutSeconds(): number {
-    const interactive = (this.info.clientCapabilities & Capability.CLIENT_INTERACTIVE) !== 0;
-    return Number(this.variables.get(interactive ? 'interactive_timeout' : 'wait_timeout'));
+    this.derived();
+    return (this.info.clientCapabilities & Capability.CLIENT_INTERACTIVE) !== 0 ? this.idleSeconds.interactive : this.idleSeconds.other;
   }
 
   async reset(): Promise<void> {

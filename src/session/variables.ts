@@ -224,12 +224,15 @@ export class GlobalVariables {
 /** One connection's view: session values over the globals. */
 export class SessionVariables {
   private readonly values = new Map<string, VarValue>();
+  /** Bumped by every change, so readers may keep what they derived from the values. */
+  version = 0;
 
   constructor(readonly globals: GlobalVariables) {
     this.reset();
   }
 
   reset(): void {
+    this.version++;
     this.values.clear();
     for (const def of this.globals.defs.values()) {
       if (def.scope !== 'global' && !def.aliasOf) this.values.set(def.name, this.globals.initialValue(def.name));
@@ -256,11 +259,13 @@ export class SessionVariables {
     }
     const v = value === DEFAULT_VALUE ? this.globals.initialValue(target.name) : normalize(target, value);
     this.values.set(target.name, v);
+    this.version++;
   }
 
   /** Direct write for values the daemon maintains (last_insert_id, warning_count). */
   setInternal(name: string, value: VarValue): void {
     this.values.set(name, value);
+    this.version++;
   }
 
   bool(name: string): boolean {
