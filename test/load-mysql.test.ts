@@ -272,6 +272,19 @@ describe('mysql target loads', () => {
     expect(all.map(Number)).toEqual([998, 999_000 - 700 - 1_800, 0]);
   });
 
+  it('stages rows for a WHERE on a connection fresh from the pool (no database selected yet)', async () => {
+    const src = await put(`fresh${n}.csv`, '1,a,1\n2,b,2\n3,c,3\n4,d,4\n');
+    const fresh = new MySqlBulkWriter({ url: `mysql://root@127.0.0.1:${maria.port}/`, connectionLimit: 4 });
+    try {
+      const freshLoader = createLoader({ writer: fresh, sources: { importDir: '/nonexistent', s3: s3Config() }, decodeInWorker: false });
+      const result = await freshLoader.load(request(job(src, await files(src), selectMapping(['id', 'name', 'qty'], ['c1', 'c2', 'c3'], 'c1 % 2 = 0'))).request);
+      expect(result).toMatchObject({ rowsScanned: 4, rowsLoaded: 2 });
+      expect(await rows('t')).toEqual(['2|b|2|NULL', '4|d|4|NULL']);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('commits a Parquet file in parts and resumes it at the row where it stopped', async () => {
     // Batches end at 8,192 rows: three of them, each committed on its own here (commitBytes 16).
     const rowsIn = Array.from({ length: 20_000 }, (_, i) => [i + 1, `n${i + 1}`, i % 100]);

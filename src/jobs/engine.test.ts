@@ -237,6 +237,23 @@ describe('JobEngine', () => {
     expect(rows(t)[0]).toEqual(['SUCCESS', '{"startFileName":"in/5.csv","endFileName":"in/5.csv"}']);
   });
 
+  it('after a restart finishes a streaming batch whose file had committed only some of its parts', async () => {
+    loader.hold = true;
+    loader.addFiles('in/1.csv');
+    start();
+    await run(`CREATE JOB s1 ON STREAMING DO INSERT INTO t SELECT * FROM ${S3}`);
+    await clock.advance(0);
+    // The first part of the file committed before the crash; the file is not finished.
+    loader.ledger.push({ jobId: '1', taskId: '1', file: 'in/1.csv', etag: null, rows: 4, committedAt: '', done: false });
+    await engine.stop();
+    loader.hold = false;
+    loader.calls.length = 0;
+    start();
+    await clock.advance(0);
+    // Loaded again under the same task (the loader resumes after the committed part), not taken as done.
+    expect(loader.calls.map((c) => [c.request.taskId, c.request.files.map((f) => f.key)])).toEqual([['1', ['in/1.csv']]]);
+  });
+
   it('PAUSE is sticky, ALTER only while PAUSED, RESUME → PENDING, DROP removes', async () => {
     start();
     await run(`CREATE JOB s2 ON STREAMING DO INSERT INTO t SELECT * FROM ${S3}`);
@@ -280,7 +297,7 @@ describe('JobEngine', () => {
     await run(`IMPORT INTO u FROM 's3://bucket/in/*.csv' WITH DETACHED`);
     await settle();
     // job 1 committed just before the crash; job 2 did not
-    loader.ledger.push({ jobId: '1', taskId: '1', file: 'in/1.csv', etag: null, rows: 7, committedAt: '' });
+    loader.ledger.push({ jobId: '1', taskId: '1', file: 'in/1.csv', etag: null, rows: 7, committedAt: '', done: true });
     await engine.stop();
     loader.hold = false;
     loader.calls.length = 0;

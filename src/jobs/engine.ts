@@ -531,7 +531,8 @@ export class JobEngine {
       if (task !== null) {
         files = task.files;
         const entries = (await this.loader.committed(String(job.id))).filter((e) => e.taskId === String(task?.id));
-        const done = new Set(entries.map((e) => e.file));
+        // Finished files only: a large file may have committed some of its parts before the restart.
+        const done = new Set(entries.filter((e) => e.done).map((e) => e.file));
         if (files.every((f) => done.has(f.key) || done.has(f.uri))) {
           const committed = ledgerProgress(entries);
           this.commitBatch(job.id, task.id, files, committed, null);

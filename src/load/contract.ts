@@ -108,6 +108,8 @@ export interface LedgerEntry {
   readonly etag: string | null;
   readonly rows: number;
   readonly committedAt: string;
+  /** The entry that finished its file (a large file commits in several). */
+  readonly done: boolean;
 }
 
 export interface Loader {

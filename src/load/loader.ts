@@ -337,7 +337,7 @@ export class PipelineLoader implements Loader {
 
   async committed(jobId: string): Promise<LedgerEntry[]> {
     const records = await this.target(this.writer.committed(jobId));
-    return records.map((r) => ({ jobId: r.jobId, taskId: r.taskId, file: r.file, etag: r.etag, rows: r.rowsLoaded, committedAt: r.committedAt }));
+    return records.map((r) => ({ jobId: r.jobId, taskId: r.taskId, file: r.file, etag: r.etag, rows: r.rowsLoaded, committedAt: r.committedAt, done: r.done }));
   }
 
   discard(jobId: string, database: string, table: string): Promise<void> {

@@ -25,8 +25,40 @@ export interface S3Instance {
   stop(): Promise<void>;
 }
 
+// s3rver writes an object's file in place while the upload streams in, so a listing meanwhile sees
+// part of it (a daemon watching a prefix would load a file that is still arriving), and can even
+// fix the object's ETag from that part. Real S3 and MinIO publish an upload whole: here an object
+// is written beside the store first and renamed into place once complete, its metadata first.
 const SCRIPT = (s3rverPath: string): string => `
 import S3rver from ${JSON.stringify(s3rverPath)};
+import { createRequire } from 'node:module';
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
+const FilesystemStore = createRequire(${JSON.stringify(s3rverPath)})('./stores/filesystem.js');
+const staging = join(process.argv[2], '..', 'staging');
+await mkdir(staging, { recursive: true });
+FilesystemStore.prototype.putObject = async function (object) {
+  const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
+  const aside = join(staging, randomUUID());
+  const md5 = createHash('md5');
+  let size = 0;
+  const out = createWriteStream(aside);
+  for await (const chunk of Buffer.isBuffer(object.content) ? [object.content] : object.content) {
+    md5.update(chunk);
+    size += chunk.length;
+    if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+  }
+  out.end();
+  await finished(out);
+  const digest = md5.digest('hex');
+  await mkdir(dirname(objectPath), { recursive: true });
+  await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+  await rename(aside, objectPath);
+  return { size, md5: digest };
+};
 const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: process.argv[2] });
 const addr = await server.run();
 process.stdout.write(JSON.stringify({ port: addr.port }) + '\\n');

@@ -53,7 +53,7 @@ export class FakeLoader implements Loader {
       firstError: null,
     };
     const commit = (): LoadResult => {
-      for (const f of request.files) this.ledger.push({ jobId: request.jobId, taskId: request.taskId, file: f.key, etag: null, rows: this.rowsPerFile, committedAt: '' });
+      for (const f of request.files) this.ledger.push({ jobId: request.jobId, taskId: request.taskId, file: f.key, etag: null, rows: this.rowsPerFile, committedAt: '', done: true });
       return result;
     };
     const failure = this.failNext.shift();

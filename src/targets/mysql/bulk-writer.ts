@@ -533,12 +533,14 @@ class MySqlLane implements WriteLane {
 
   private async begin(): Promise<void> {
     if (this.open) return;
+    // First: the staging table and the statements below name no database (a connection fresh
+    // from the pool has none selected).
+    await this.c.query(`USE ${q(this.def.database)}`);
     if (this.plan.where !== null && !this.staged) {
       const fields = Array.from({ length: this.plan.width }, (_, i) => `${q(`__f${i}`)} LONGTEXT`).join(', ');
       await this.c.query(`CREATE TEMPORARY TABLE IF NOT EXISTS ${q(STAGE_TABLE)} (${fields}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`);
       this.staged = true;
     }
-    await this.c.query(`USE ${q(this.def.database)}`);
     await this.c.query('START TRANSACTION');
     this.open = true;
   }
