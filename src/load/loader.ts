@@ -17,6 +17,7 @@ import type { LoadMetrics } from '../ops/metrics.js';
 import type { ErrorRow, FileRef, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader, SourceSpec } from './contract.js';
 import { FIELD_PREFIX, bindFields, planMapping, planSql, type MappingPlan } from './mapping.js';
 import type { TableDef } from '../targets/target.js';
+import { isIntegerType } from '../targets/mysql-types.js';
 
 export interface LoaderOptions {
   /** The target's bulk writer (embedded or mysql). */
@@ -198,8 +199,6 @@ interface CheckedColumn {
   readonly field: number;
 }
 
-const INTEGER_TYPE = /^(tiny|small|medium|big)?int(eger)?\b/i;
-
 function checkedColumns(plan: MappingPlan, def: TableDef): CheckedColumn[] {
   // Rows a WHERE drops are neither loaded nor error rows: their values would be in the sums.
   if (plan.where !== null) return [];
@@ -207,7 +206,7 @@ function checkedColumns(plan: MappingPlan, def: TableDef): CheckedColumn[] {
   plan.columns.forEach((column, i) => {
     const e = plan.exprs[i];
     const type = def.columns.find((c) => c.name.toLowerCase() === column.toLowerCase())?.type ?? '';
-    if (e?.kind === 'column' && e.name.startsWith(FIELD_PREFIX) && INTEGER_TYPE.test(type)) out.push({ column, field: Number(e.name.slice(FIELD_PREFIX.length)) });
+    if (e?.kind === 'column' && e.name.startsWith(FIELD_PREFIX) && isIntegerType(type)) out.push({ column, field: Number(e.name.slice(FIELD_PREFIX.length)) });
   });
   return out;
 }
@@ -777,7 +776,6 @@ function newUnit(offset: number, line: number): Unit {
   return u;
 }
 
-/** Adds a write's loaded values of the checked columns to its unit's sums (its error rows are not loaded). */
 /** Sums of a write's rows per checked column, leaving out the rows in `skip`; null when not checkable. */
 function writeSums(columns: readonly CheckedColumn[], parts: readonly Gathered[], skip: ReadonlySet<number> | null): Map<string, bigint | null> {
   const sums = new Map<string, bigint | null>();
@@ -798,6 +796,7 @@ function writeSums(columns: readonly CheckedColumn[], parts: readonly Gathered[]
   return sums;
 }
 
+/** Adds a write's loaded values of the checked columns to its unit's sums (its error rows are not loaded). */
 function addSums(u: Unit, columns: readonly CheckedColumn[], w: PendingWrite, outcome: WriteOutcome): void {
   const sums = outcome.errors.length === 0 ? w.sums : writeSums(columns, w.parts, new Set(outcome.errors.map((e) => e.row)));
   for (const { column } of columns) {

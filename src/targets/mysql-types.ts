@@ -173,6 +173,12 @@ export function formatType(t: MysqlType): string {
 }
 
 /** Parses type text as stored in a TableDef ('int unsigned', "enum('a','b')", 'varchar(64)'). */
+/** A declared type (as ColumnDef.type prints it) of the integer family: TINYINT to BIGINT, signed or not. */
+export function isIntegerType(text: string): boolean {
+  const t = parseType(text);
+  return t !== undefined && typeFamily(t) === 'integer';
+}
+
 export function parseType(text: string): MysqlType | undefined {
   const m = /^\s*([a-z][a-z0-9 ]*?)\s*(?:\((.*)\))?((?:\s+(?:unsigned|signed|zerofill))*)\s*$/is.exec(text);
   if (!m) return undefined;

@@ -22,6 +22,7 @@ import {
   type WriteLane, type WriteOutcome, type WritePlan,
 } from '../bulk-writer.js';
 import { toSqlError } from './mysql-target.js';
+import { isIntegerType } from '../mysql-types.js';
 
 export interface MySqlBulkWriterOptions {
   readonly url: string;
@@ -378,7 +379,7 @@ class MySqlTaskSession implements TaskSession {
     );
     const keyColumns = key as Row[];
     const column = keyColumns.length === 1 ? this.def.columns.find((c) => c.name === String(keyColumns[0]!.name)) : undefined;
-    if (!column || !/^(tiny|small|medium|big)?int\b/.test(column.type)) return [''];
+    if (!column || !isIntegerType(column.type)) return [''];
     const k = q(column.name);
     const [rows] = await this.c.query({ sql: `SELECT MIN(${k}), MAX(${k}) FROM ${from}`, rowsAsArray: true });
     const [min, max] = ((rows as (string | number | null)[][])[0] ?? []).map((v) => (v === null || v === undefined ? null : BigInt(v)));
