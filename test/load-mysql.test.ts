@@ -258,6 +258,70 @@ describe('mysql target loads', () => {
     expect(await rows('t')).toEqual(['1|ann|3|x', '2|bob|5|y', '3|cy|5|z']);
   });
 
+  it('CHECKSUM_TABLE reads back each unit\'s key window as it commits, and the whole shadow only when the windows do not account for it', async () => {
+    const loadwire = createLoader({ writer, sources: { importDir: '/nonexistent', s3: s3Config() }, decodeInWorker: false, commitBytes: 16 });
+    // What the target was asked, from its general log: the read-backs of this job's shadow.
+    const readBacks = async (jobId: string, load: () => Promise<unknown>): Promise<string[]> => {
+      await conn.query("SET GLOBAL log_output = 'TABLE', general_log = 1");
+      try {
+        await load();
+      } finally {
+        await conn.query('SET GLOBAL general_log = 0');
+      }
+      const [logged] = await conn.query({ sql: "SELECT argument FROM mysql.general_log WHERE command_type = 'Query' AND argument LIKE ?", rowsAsArray: true }, [`SELECT %${shadowName(jobId, 't')}%`]);
+      await conn.query('TRUNCATE mysql.general_log');
+      return (logged as [Buffer | string][]).map(([a]) => String(a).replace(/`w`\.`__loadwire_shadow_\w+`/, 'shadow'));
+    };
+    const fullScan = (q: string): boolean => /MIN\(`id`\)/.test(q);
+    const windowRead = (q: string): boolean => /^SELECT COUNT\(\*\), SUM\(`id`\), SUM\(`qty`\) FROM shadow WHERE `id` BETWEEN \d+ AND \d+$/.test(q);
+    const load = async (name: string, ids: number[], jobId: string, extra: Partial<Parameters<typeof request>[1]> = {}) => {
+      const src = await put(name, `${ids.map((id) => `${id},n${id % 100},${id % 7}`).join('\n')}\n`);
+      return loadwire.load(request({ ...job(src, await files(src), importMapping(['id', 'name', 'qty'])), jobId }, extra).request);
+    };
+    const sum = (ids: number[]) => ids.reduce((a, b) => a + b, 0);
+
+    // Keys ascending through the file: every unit's window, then one probe for rows outside them.
+    const sorted = Array.from({ length: 40_000 }, (_, i) => i + 1);
+    let queries = await readBacks('win-sorted', () => load(`ws${n}.csv`, sorted, 'win-sorted', { threads: 2 }));
+    const windows = queries.filter(windowRead);
+    expect(windows.length).toBeGreaterThan(1);
+    expect(queries.filter(fullScan)).toEqual([]);
+    expect(queries.filter((q) => /^SELECT 1 FROM shadow WHERE `id` < 1 OR `id` > 40000 LIMIT 1$/.test(q))).toHaveLength(1);
+    let [[landed]] = (await conn.query({ sql: 'SELECT COUNT(*), SUM(id) FROM w.t', rowsAsArray: true })) as unknown as [[[number, string]]];
+    expect(landed.map(Number)).toEqual([40_000, sum(sorted)]);
+
+    // Units whose keys interleave have overlapping windows: the shadow is read back whole.
+    await conn.query('TRUNCATE w.t');
+    const interleaved = Array.from({ length: 40_000 }, (_, i) => (i < 20_000 ? 2 * i + 1 : 2 * (i - 20_000) + 2));
+    queries = await readBacks('win-mixed', () => load(`wm${n}.csv`, interleaved, 'win-mixed'));
+    expect(queries.filter(fullScan)).toHaveLength(1);
+    [[landed]] = (await conn.query({ sql: 'SELECT COUNT(*), SUM(id) FROM w.t', rowsAsArray: true })) as unknown as [[[number, string]]];
+    expect(landed.map(Number)).toEqual([40_000, sum(interleaved)]);
+
+    // Resumed after a crash (the shadow and its staged units left as a killed daemon leaves them):
+    // the units the earlier run committed were never read back here, so all of it is.
+    await conn.query('TRUNCATE w.t');
+    const crashing = createLoader({
+      writer: { ...writer, committed: (j) => writer.committed(j), discard: () => Promise.resolve(), close: () => Promise.resolve(),
+        openTask: async (spec) => Object.assign(await writer.openTask(spec), { dropShadow: () => Promise.resolve() }) },
+      sources: { importDir: '/nonexistent', s3: s3Config() }, decodeInWorker: false, commitBytes: 16,
+    });
+    const ac = new AbortController();
+    let commits = 0;
+    const onProgress = (): void => {
+      if (++commits === 2) ac.abort(new SqlError('ER_QUERY_INTERRUPTED', 'killed'));
+    };
+    const src = await put(`wr${n}.csv`, `${sorted.map((id) => `${id},n${id % 100},${id % 7}`).join('\n')}\n`);
+    await expect(crashing.load(request({ ...job(src, await files(src), importMapping(['id', 'name', 'qty'])), jobId: 'win-resumed' }, { signal: ac.signal, onProgress }).request))
+      .rejects.toMatchObject({ errno: 1317 });
+    const [[staged]] = (await conn.query({ sql: `SELECT COUNT(*) FROM w.${shadowName('win-resumed', 't')}`, rowsAsArray: true })) as unknown as [[[number]]];
+    expect(Number(staged[0])).toBeGreaterThan(0);
+    queries = await readBacks('win-resumed', () => load(`wr${n}.csv`, sorted, 'win-resumed'));
+    expect(queries.filter(fullScan)).toHaveLength(1);
+    [[landed]] = (await conn.query({ sql: 'SELECT COUNT(*), SUM(id) FROM w.t', rowsAsArray: true })) as unknown as [[[number, string]]];
+    expect(landed.map(Number)).toEqual([40_000, sum(sorted)]);
+  });
+
   it('retries a gathered batch in parts through the staging table when the mapping has a WHERE', async () => {
     // Even ids pass the WHERE; two of them carry a qty that is not a number.
     const bad = new Map([[700, '700,n700,oops'], [1_800, '1800,n1800,x1']]);

@@ -86,12 +86,25 @@ export interface WritePlan {
   readonly direct: boolean;
 }
 
+/** Inclusive bounds of a task's key (TaskSession.windowKey) over the rows of one unit. */
+export interface KeyWindow {
+  readonly lo: bigint;
+  readonly hi: bigint;
+}
+
 /** CHECKSUM_TABLE at publish: what the shadow must hold, as the loader read it. */
 export interface PublishCheck {
   readonly expectedRows: number;
   /** Exact sums of integer columns as read ('required' compares them with the shadow's SUM()). */
   readonly sums: ReadonlyMap<string, bigint>;
   readonly checksum: 'required' | 'optional' | 'off';
+  /**
+   * Key windows that hold every loaded row of the task, each found to hold exactly its unit's rows
+   * and sums (verifyWindow) after that unit committed; null when some rows have no verified
+   * window. When they are disjoint and no row lies outside them, the shadow holds what was read
+   * without being read back whole.
+   */
+  readonly windows: readonly KeyWindow[] | null;
 }
 
 /** TiDB's message when what landed is not what was read; null when they agree. */
@@ -139,6 +152,17 @@ export interface TaskSession {
   records(): Promise<LedgerRecord[]>;
   /** Rows currently in the target table. */
   countRows(): Promise<number>;
+  /**
+   * An integer primary-key column whose ranges the target reads back cheaply: units then record
+   * the window of it they cover, verified as they commit (verifyWindow). null: none.
+   */
+  readonly windowKey: string | null;
+  /**
+   * CHECKSUM_TABLE for one committed unit, while later ones load: whether the shadow's rows with
+   * keys in `window` are exactly `rows` rows whose columns sum to `sums`. false also when it could
+   * not tell; the publish then reads the shadow back whole.
+   */
+  verifyWindow?(window: KeyWindow, rows: number, sums: Readonly<Record<string, string>>): Promise<boolean>;
   /** Creates the shadow table (or keeps the one a crashed run left, when `reuse`); rows then go there. */
   useShadow(reuse: boolean): Promise<boolean>;
   /**

@@ -213,6 +213,8 @@ export class EmbeddedBulkWriter implements BulkWriter {
 
 class EmbeddedTaskSession implements TaskSession {
   readonly maxLanes = 1;
+  /** The publish reads the shadow back in one scan of a local file: nothing to gain from windows. */
+  readonly windowKey = null;
   private shadow: string | null = null;
   private readonly tr;
 

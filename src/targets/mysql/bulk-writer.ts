@@ -18,7 +18,7 @@ import { SqlError } from '../../protocol/sql-error.js';
 import type { Value } from '../../formats/types.js';
 import type { ColumnDef, TableDef } from '../target.js';
 import {
-  LEDGER_TABLE, SHADOW_PREFIX, checksumMismatch, isLockConflict, shadowName, sliceRows, type PublishCheck, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
+  LEDGER_TABLE, SHADOW_PREFIX, checksumMismatch, isLockConflict, shadowName, sliceRows, type KeyWindow, type PublishCheck, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
   type WriteLane, type WriteOutcome, type WritePlan,
 } from '../bulk-writer.js';
 import { toSqlError } from './mysql-target.js';
@@ -235,7 +235,7 @@ export class MySqlBulkWriter implements BulkWriter {
       const [has] = await c.query('SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?', [def.database, LEDGER_TABLE, 'checksum']);
       if ((has as Row[]).length === 0) await c.query(`ALTER TABLE ${q(def.database)}.${q(LEDGER_TABLE)} ADD COLUMN checksum TEXT`);
       await this.resolvePublishing(c, def.database, spec.jobId, spec.taskId);
-      return new MySqlTaskSession(this, c, def, spec);
+      return new MySqlTaskSession(this, c, def, spec, await integerPrimaryKey(c, def));
     } catch (e) {
       c.release();
       throw fail(e, this.where);
@@ -284,12 +284,26 @@ export class MySqlBulkWriter implements BulkWriter {
   }
 }
 
+/** The table's primary key when it is one integer column (the shadow, made LIKE the table, has the same); else null. */
+async function integerPrimaryKey(c: PoolConnection, def: TableDef): Promise<string | null> {
+  const [key] = await c.query(
+    "SELECT COLUMN_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY'",
+    [def.database, def.name],
+  );
+  const keyColumns = key as Row[];
+  const column = keyColumns.length === 1 ? def.columns.find((col) => col.name === String(keyColumns[0]!.name)) : undefined;
+  return column && isIntegerType(column.type) ? column.name : null;
+}
+
 class MySqlTaskSession implements TaskSession {
   private shadow: string | null = null;
   readonly maxLanes: number;
   readonly batchBytes = BATCH_BYTES;
 
-  constructor(private readonly writer: MySqlBulkWriter, private readonly c: PoolConnection, readonly def: TableDef, private readonly spec: TaskSpec) {
+  constructor(
+    private readonly writer: MySqlBulkWriter, private readonly c: PoolConnection, readonly def: TableDef, private readonly spec: TaskSpec,
+    readonly windowKey: string | null,
+  ) {
     this.maxLanes = Math.max(1, writer.connectionLimit - 1);
   }
 
@@ -336,18 +350,67 @@ class MySqlTaskSession implements TaskSession {
     return new MySqlLane(c, this.def, this.spec, this.shadow ?? this.def.name, plan, (id) => this.writer.killQuery(id));
   }
 
+  /** COUNT(*) and SUM() of `columns` over `from` (a WHERE or ''), on `c`. */
+  private async landed(c: PoolConnection, from: string, columns: readonly string[]): Promise<{ count: number; sums: Map<string, bigint | null> }> {
+    // SUM() of an integer column is a DECIMAL here: exact whatever the total.
+    const select = ['COUNT(*)', ...columns.map((col) => `SUM(${q(col)})`)].join(', ');
+    const [rows] = await c.query({ sql: `SELECT ${select} FROM ${from}`, rowsAsArray: true });
+    const row = (rows as (string | number | null)[][])[0] ?? [];
+    const sums = new Map<string, bigint | null>();
+    columns.forEach((col, i) => {
+      const v = row[i + 1];
+      sums.set(col, v === null || v === undefined ? null : BigInt(v));
+    });
+    return { count: Number(row[0] ?? 0), sums };
+  }
+
+  async verifyWindow(window: KeyWindow, rows: number, sums: Readonly<Record<string, string>>): Promise<boolean> {
+    const shadow = this.shadow;
+    if (this.windowKey === null || shadow === null) return false;
+    let c: PoolConnection | null = null;
+    try {
+      c = await this.writer.connection();
+      const columns = Object.keys(sums);
+      const landed = await this.landed(c, `${this.db}.${q(shadow)} WHERE ${q(this.windowKey)} BETWEEN ${window.lo} AND ${window.hi}`, columns);
+      return landed.count === rows && columns.every((col) => (landed.sums.get(col) ?? 0n) === BigInt(sums[col]!));
+    } catch {
+      return false;
+    } finally {
+      c?.release();
+    }
+  }
+
+  /**
+   * Whether verified windows account for the whole shadow: they do not overlap (a row in two
+   * windows would have been counted twice) and no row lies outside them (one range probe).
+   */
+  private async windowsCover(from: string, windows: readonly KeyWindow[]): Promise<boolean> {
+    if (this.windowKey === null) return false;
+    const k = q(this.windowKey);
+    const sorted = [...windows].sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+    const outside: string[] = [];
+    for (let i = 0; i < sorted.length; i++) {
+      const w = sorted[i]!;
+      const next = sorted[i + 1];
+      if (i === 0) outside.push(`${k} < ${w.lo}`);
+      if (next === undefined) outside.push(`${k} > ${w.hi}`);
+      else if (next.lo <= w.hi) return false;
+      else if (next.lo > w.hi + 1n) outside.push(`${k} BETWEEN ${w.hi + 1n} AND ${next.lo - 1n}`);
+    }
+    const [rows] = await this.c.query(`SELECT 1 FROM ${from}${outside.length > 0 ? ` WHERE ${outside.join(' OR ')}` : ''} LIMIT 1`);
+    return (rows as Row[]).length === 0;
+  }
+
   /** CHECKSUM_TABLE: the shadow holds exactly the task's rows; its count and sums against what was read. */
   private async verify(shadow: string, check: PublishCheck): Promise<void> {
     if (check.checksum === 'off') return;
-    const names = [...check.sums.keys()];
-    // SUM() of an integer column is a DECIMAL here: exact whatever the total.
-    const select = ['COUNT(*)', ...names.map((c) => `SUM(${q(c)})`)].join(', ');
     const from = `${this.db}.${q(shadow)}`;
-    const parts = await Promise.all((await this.verifyRanges(shadow, from)).map(async (where) => {
+    if (check.windows !== null && (await this.windowsCover(from, check.windows))) return;
+    const names = [...check.sums.keys()];
+    const parts = await Promise.all((await this.verifyRanges(from)).map(async (where) => {
       const c = where === '' ? this.c : await this.writer.connection();
       try {
-        const [rows] = await c.query({ sql: `SELECT ${select} FROM ${from}${where}`, rowsAsArray: true });
-        return (rows as (string | number | null)[][])[0] ?? [];
+        return await this.landed(c, `${from}${where}`, names);
       } finally {
         if (c !== this.c) c.release();
       }
@@ -355,11 +418,8 @@ class MySqlTaskSession implements TaskSession {
     let count = 0;
     const sums = new Map<string, bigint | null>(names.map((c) => [c, null]));
     for (const landed of parts) {
-      count += Number(landed[0] ?? 0);
-      names.forEach((c, i) => {
-        const v = landed[i + 1];
-        if (v !== null && v !== undefined) sums.set(c, (sums.get(c) ?? 0n) + BigInt(v));
-      });
+      count += landed.count;
+      for (const [c, v] of landed.sums) if (v !== null) sums.set(c, (sums.get(c) ?? 0n) + v);
     }
     const mismatch = checksumMismatch(check, count, sums);
     if (mismatch !== null && check.checksum === 'required') throw new SqlError('ER_CHECKSUM_MISMATCH', mismatch);
@@ -370,17 +430,10 @@ class MySqlTaskSession implements TaskSession {
    * an integer primary key when the table has one, else one scan of it all (''). Reading back a
    * table is a scan of every row: on one connection about a tenth of the load's own time.
    */
-  private async verifyRanges(shadow: string, from: string): Promise<string[]> {
+  private async verifyRanges(from: string): Promise<string[]> {
     const ways = Math.min(this.writer.connectionLimit - 1, VERIFY_SCANS);
-    if (ways < 2) return [''];
-    const [key] = await this.c.query(
-      "SELECT COLUMN_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY'",
-      [this.def.database, shadow],
-    );
-    const keyColumns = key as Row[];
-    const column = keyColumns.length === 1 ? this.def.columns.find((c) => c.name === String(keyColumns[0]!.name)) : undefined;
-    if (!column || !isIntegerType(column.type)) return [''];
-    const k = q(column.name);
+    if (ways < 2 || this.windowKey === null) return [''];
+    const k = q(this.windowKey);
     const [rows] = await this.c.query({ sql: `SELECT MIN(${k}), MAX(${k}) FROM ${from}`, rowsAsArray: true });
     const [min, max] = ((rows as (string | number | null)[][])[0] ?? []).map((v) => (v === null || v === undefined ? null : BigInt(v)));
     if (min === null || max === null || min === undefined || max === undefined) return [''];
