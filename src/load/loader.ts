@@ -111,7 +111,7 @@ class BatchRows implements StagedRows {
       }
     }
   }
-  delimitedText(separator: string): string | null {
+  delimitedText(separator: string): string[] | null {
     const d = this.text;
     const w = this.width;
     if (d === null || this.count === 0 || w === 0 || separator.length !== 1) return null;
@@ -133,7 +133,7 @@ class BatchRows implements StagedRows {
         if (starts[k + 1] !== end + 1 || text.charCodeAt(end) !== (last ? 10 : sep)) return null;
       }
     }
-    return `${text.slice(starts[firstField], ends[k])}\n`;
+    return [`${text.slice(starts[firstField], ends[k])}\n`];
   }
   /**
    * The exact sum of `field` over the rows, except those whose index plus `base` is in `skip`;

@@ -537,10 +537,10 @@ class MySqlTaskSession implements TaskSession {
   }
 }
 
-/** A LOAD DATA statement and the data it reads. */
+/** A LOAD DATA statement and the data it reads, in pieces sent one after the other. */
 interface LoadBody {
   readonly sql: string;
-  readonly body: Buffer;
+  readonly body: readonly Buffer[];
 }
 
 class MySqlLane implements WriteLane {
@@ -619,8 +619,8 @@ class MySqlLane implements WriteLane {
     const ready = this.prepared.get(rows);
     if (ready) return ready;
     const raw = this.loadRaw === null ? null : rows.delimitedText(',');
-    if (raw !== null && this.loadRaw !== null) return { sql: this.loadRaw, body: Buffer.from(raw, 'utf8') };
-    return { sql: this.load, body: this.text(rows) };
+    if (raw !== null && this.loadRaw !== null) return { sql: this.loadRaw, body: raw.map((t) => Buffer.from(t, 'utf8')) };
+    return { sql: this.load, body: [this.text(rows)] };
   }
 
   async write(rows: StagedRows, signal: AbortSignal): Promise<WriteOutcome> {
@@ -660,7 +660,7 @@ class MySqlLane implements WriteLane {
   /** One LOAD DATA of `rows` (and the staged INSERT ... SELECT for a WHERE); clean: no warning. */
   private async loadOnce(rows: StagedRows, signal: AbortSignal): Promise<{ loaded: number; clean: boolean }> {
     const { sql, body } = this.body(rows);
-    const [res] = await this.c.query({ sql, infileStreamFactory: () => Readable.from([body]) });
+    const [res] = await this.c.query({ sql, infileStreamFactory: () => Readable.from(body) });
     const header = res as ResultSetHeader;
     let loaded = header.affectedRows;
     let clean = header.warningStatus === 0;
