@@ -158,6 +158,20 @@ describe('S3 reads', () => {
     src.close();
   });
 
+  it('refuses an object whose size is not the one it was listed with, rather than load part of it', async () => {
+    const src = source('s3://data/big/blob.csv');
+    const [obj] = await collect(src.list());
+    // As a store that listed the object while it was still being written would have given it.
+    const listedEarly: ObjectInfo = { ...obj!, size: obj!.size - 1000 };
+    const message = `Failed to read source files. Reason: s3://data/big/blob.csv is ${big.bytes.length} bytes now, not the ${obj!.size - 1000} bytes it was listed with: it changed after it was listed`;
+    await expect(readAll(src.open(listedEarly))).rejects.toMatchObject({ errno: 8160, message });
+    await expect(readAll(src.open({ ...listedEarly, etag: null }))).rejects.toMatchObject({ message });
+    // A range read sees the size in Content-Range.
+    await expect(src.read(listedEarly, 10, 20)).rejects.toMatchObject({ message });
+    expect(Buffer.from(await src.read(obj!, 10, 20)).equals(big.bytes.subarray(10, 20))).toBe(true);
+    src.close();
+  });
+
   it('stops promptly when cancelled', async () => {
     const src = source('s3://data/big/blob.csv');
     const [obj] = await collect(src.list());

@@ -9,7 +9,7 @@ import type { GetObjectCommandOutput, ListObjectsV2CommandOutput, S3Client } fro
 import { literalPrefix, wildcardToRegExp, type S3Location, type S3Params } from './location.js';
 import { DEFAULT_RETRY, backoffMs, sleep, type RetryPolicy } from './retry.js';
 import { isTransient, toSourceError } from './s3-errors.js';
-import { abortError, readAll, type ListOptions, type ObjectInfo, type OpenOptions, type Source, type SourceError, type SourceMetrics } from './source.js';
+import { SourceError, abortError, readAll, type ListOptions, type ObjectInfo, type OpenOptions, type Source, type SourceMetrics } from './source.js';
 
 /** Daemon-wide S3 settings, used for whatever a statement does not say. */
 export interface S3Defaults extends S3Params {
@@ -202,6 +202,15 @@ export class S3Source implements Source {
       etag ??= res.ETag ?? null;
       const body = res.Body as Readable | undefined;
       if (!body) throw toSourceError(new Error('empty response body'), object.uri);
+      // The object's size now, against the size it was listed with: reading to the listed size
+      // of an object that has since grown (or was listed while still being written, which
+      // S3 and MinIO never do but some stores and gateways can) would load part of it silently.
+      const size = res.ContentRange ? Number(/\/(\d+)$/.exec(res.ContentRange)?.[1] ?? NaN) : whole ? (res.ContentLength ?? NaN) : NaN;
+      if (!Number.isNaN(size) && size !== object.size) {
+        body.destroy();
+        this.metrics?.sourceError('permanent');
+        throw new SourceError('ER_LOAD_DATA_CANT_READ', `Failed to read source files. Reason: ${object.uri} is ${size} bytes now, not the ${object.size} bytes it was listed with: it changed after it was listed`, { uri: object.uri });
+      }
       // A store that ignores Range answers from byte 0: skip what was already handed out.
       let skip = !whole && !res.ContentRange && pos > 0 ? pos : 0;
       const onAbort = (): void => {
