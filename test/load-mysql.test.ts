@@ -322,6 +322,45 @@ describe('mysql target loads', () => {
     expect(landed.map(Number)).toEqual([40_000, sum(sorted)]);
   });
 
+  it('runs more tasks at once than the writer has connections: each waits for all it needs, never holding some', async () => {
+    const lines = (n: number) => `${Array.from({ length: n }, (_, i) => `${i},n${i % 100},${i % 7}`).join('\n')}\n`;
+    const src = await put(`many${n}.csv`, lines(3_000));
+    const small = new MySqlBulkWriter({ url: `mysql://root@127.0.0.1:${maria.port}/`, connectionLimit: 3 });
+    const sharing = createLoader({ writer: small, sources: { importDir: '/nonexistent', s3: s3Config() }, decodeInWorker: false, commitBytes: 4096 });
+    try {
+      for (let i = 0; i < 5; i++) await conn.query(`CREATE TABLE w.m${i} (id INT PRIMARY KEY, name VARCHAR(8), qty INT)`);
+      // Five streaming tasks (session + one lane each) and one asking for more lanes than exist,
+      // on three connections: before tasks reserved theirs, each took its session and waited for a lane.
+      const list = await files(src);
+      const results = await Promise.all([
+        ...Array.from({ length: 5 }, (_, i) => sharing.load(request({ ...job(src, list, importMapping(['id', 'name', 'qty'])), jobId: `many-${n}-${i}`, table: `m${i}` }, { atomicity: 'batch' }).request)),
+        sharing.load(request({ ...job(src, list, importMapping(['id', 'name', 'qty'])), jobId: `many-${n}-wide` }, { threads: 8 }).request),
+      ]);
+      expect(results.map((r) => r.rowsLoaded)).toEqual([3_000, 3_000, 3_000, 3_000, 3_000, 3_000]);
+      for (const t of ['m0', 'm1', 'm2', 'm3', 'm4', 't']) {
+        const [[c]] = (await conn.query({ sql: `SELECT COUNT(*), SUM(id) FROM w.${t}`, rowsAsArray: true })) as unknown as [[[number, string]]];
+        expect(c.map(Number)).toEqual([3_000, (2_999 * 3_000) / 2]);
+      }
+
+      // A task waiting for connections that another holds stops at once when cancelled.
+      await conn.query('TRUNCATE w.t');
+      const slow = await put(`slow${n}.csv`, lines(20_000));
+      const holder = sharing.load(request({ ...job(slow, await files(slow), importMapping(['id', 'name', 'qty'])), jobId: `hold-${n}` }, { threads: 2, maxWriteSpeed: 100_000 }).request);
+      let held = true;
+      void holder.finally(() => (held = false));
+      await new Promise((r) => setTimeout(r, 300));
+      const ac = new AbortController();
+      const waiting = sharing.load(request({ ...job(src, list, importMapping(['id', 'name', 'qty'])), jobId: `wait-${n}`, table: 'm0' }, { signal: ac.signal }).request);
+      await new Promise((r) => setTimeout(r, 100));
+      ac.abort(new SqlError('ER_QUERY_INTERRUPTED', 'cancelled while waiting'));
+      await expect(waiting).rejects.toMatchObject({ errno: 1317, message: 'cancelled while waiting' });
+      expect(held).toBe(true);
+      await expect(holder).resolves.toMatchObject({ rowsLoaded: 20_000 });
+    } finally {
+      await small.close();
+    }
+  });
+
   it('retries a gathered batch in parts through the staging table when the mapping has a WHERE', async () => {
     // Even ids pass the WHERE; two of them carry a qty that is not a number.
     const bad = new Map([[700, '700,n700,oops'], [1_800, '1800,n1800,x1']]);

@@ -427,7 +427,7 @@ export class PipelineLoader implements Loader {
 
   async load(request: LoadRequest): Promise<LoadResult> {
     if (request.signal.aborted) throw abortError(request.signal, 'load');
-    const session = await this.target(this.writer.openTask({ jobId: request.jobId, taskId: request.taskId, database: request.database, table: request.table }));
+    const session = await this.target(this.writer.openTask({ jobId: request.jobId, taskId: request.taskId, database: request.database, table: request.table, threads: request.threads, signal: request.signal }));
     try {
       return await this.run(session, request);
     } catch (e) {

@@ -124,6 +124,10 @@ export interface TaskSpec {
   readonly taskId: string;
   readonly database: string;
   readonly table: string;
+  /** Lanes the task would like (THREAD); the session's maxLanes says how many it got. Default 1. */
+  readonly threads?: number;
+  /** Ends a wait for the target's connections (a CANCEL while other tasks hold them all). */
+  readonly signal?: AbortSignal;
 }
 
 /** One writing connection: rows go into the open unit, which commits with its ledger record. */

@@ -23,10 +23,11 @@ import {
 } from '../bulk-writer.js';
 import { toSqlError } from './mysql-target.js';
 import { isIntegerType } from '../mysql-types.js';
+import { Reservations } from './reservations.js';
 
 export interface MySqlBulkWriterOptions {
   readonly url: string;
-  /** Connections at most: one per lane (THREAD) plus one per task session. */
+  /** Connections at most (at least 2): one per lane (THREAD) plus one per task session. */
   readonly connectionLimit?: number;
   /** innodb_lock_wait_timeout of lanes writing one file side by side (default 5 s). */
   readonly lockWaitSeconds?: number;
@@ -126,11 +127,16 @@ export class MySqlBulkWriter implements BulkWriter {
   readonly connectionLimit: number;
   readonly lockWaitSeconds: number;
   private readonly connect: ConnectionOptions;
+  /** The connections each open task will hold, taken before it takes any. */
+  private readonly reservations: Reservations;
 
   constructor(options: MySqlBulkWriterOptions) {
     const url = new URL(options.url);
     this.where = `${url.hostname}:${url.port || 3306}`;
-    this.connectionLimit = options.connectionLimit ?? 8;
+    // A task needs two at least: its session and one lane. 16 by default: the engine's 4 one-shot
+    // jobs and several streaming tasks at THREAD=1 without queueing for connections.
+    this.connectionLimit = Math.max(2, options.connectionLimit ?? 16);
+    this.reservations = new Reservations(this.connectionLimit);
     this.lockWaitSeconds = Math.max(1, Math.round(options.lockWaitSeconds ?? 5));
     this.connect = {
       host: url.hostname,
@@ -227,7 +233,15 @@ export class MySqlBulkWriter implements BulkWriter {
   }
 
   async openTask(spec: TaskSpec): Promise<TaskSession> {
-    const c = await this.connection();
+    const lanes = Math.max(1, Math.min(spec.threads ?? 1, this.connectionLimit - 1));
+    const release = await this.reservations.take(1 + lanes, spec.signal);
+    let c: PoolConnection;
+    try {
+      c = await this.connection();
+    } catch (e) {
+      release();
+      throw e;
+    }
     try {
       const def = await this.tableDef(c, spec.database, spec.table);
       await c.query(LEDGER_DDL(def.database));
@@ -235,9 +249,10 @@ export class MySqlBulkWriter implements BulkWriter {
       const [has] = await c.query('SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?', [def.database, LEDGER_TABLE, 'checksum']);
       if ((has as Row[]).length === 0) await c.query(`ALTER TABLE ${q(def.database)}.${q(LEDGER_TABLE)} ADD COLUMN checksum TEXT`);
       await this.resolvePublishing(c, def.database, spec.jobId, spec.taskId);
-      return new MySqlTaskSession(this, c, def, spec, await integerPrimaryKey(c, def));
+      return new MySqlTaskSession(this, c, def, spec, await integerPrimaryKey(c, def), lanes, release);
     } catch (e) {
       c.release();
+      release();
       throw fail(e, this.where);
     }
   }
@@ -297,15 +312,16 @@ async function integerPrimaryKey(c: PoolConnection, def: TableDef): Promise<stri
 
 class MySqlTaskSession implements TaskSession {
   private shadow: string | null = null;
-  readonly maxLanes: number;
   readonly batchBytes = BATCH_BYTES;
 
+  /**
+   * `maxLanes`: the lanes reserved for it; `unreserve` gives its reservation back. Connections it
+   * takes beyond them (read-backs) are never held while it waits for another.
+   */
   constructor(
     private readonly writer: MySqlBulkWriter, private readonly c: PoolConnection, readonly def: TableDef, private readonly spec: TaskSpec,
-    readonly windowKey: string | null,
-  ) {
-    this.maxLanes = Math.max(1, writer.connectionLimit - 1);
-  }
+    readonly windowKey: string | null, readonly maxLanes: number, private readonly unreserve: () => void,
+  ) {}
 
   private get db(): string {
     return q(this.def.database);
@@ -533,6 +549,7 @@ class MySqlTaskSession implements TaskSession {
 
   close(): Promise<void> {
     this.c.release();
+    this.unreserve();
     return Promise.resolve();
   }
 }
