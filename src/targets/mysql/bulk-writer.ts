@@ -655,6 +655,8 @@ class MySqlLane implements WriteLane {
       return await this.writeBatch(rows, signal);
     } finally {
       signal.removeEventListener('abort', onAbort);
+      // Its megabytes are sent: a unit written again after a lock conflict builds them anew.
+      this.prepared.delete(rows);
       // The KILL must land before this connection runs anything else (ROLLBACK, the next batch).
       await killing;
     }
