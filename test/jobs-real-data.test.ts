@@ -54,7 +54,8 @@ describe.each(['embedded', 'mariadb'] as const)('the four dialects on the %s tar
   }
 
   beforeAll(async () => {
-    d = await startTestDaemon(['--http-port', '0', ...(target === 'mariadb' ? ['--target', maria.url] : [])]);
+    // Few target connections: the jobs below queue for them rather than each holding some.
+    d = await startTestDaemon(['--http-port', '0', ...(target === 'mariadb' ? ['--target', maria.url, '--target-connections', '3'] : [])]);
     c = await mysql.createConnection({ host: '127.0.0.1', port: d.port, user: 'root' });
     await c.query('CREATE DATABASE IF NOT EXISTS lw');
     await c.query('USE lw');

@@ -11,7 +11,7 @@ describe('loadConfig', () => {
     const { config } = loadConfig({ argv: [], env: {}, cwd });
     expect(config).toMatchObject({
       host: '127.0.0.1', port: DEFAULT_PORT, dataDir: '/srv/app/data', importDir: '/srv/app/data/import',
-      logLevel: 'info', tls: 'auto', target: 'embedded', authPlugin: 'mysql_native_password',
+      logLevel: 'info', tls: 'auto', target: 'embedded', authPlugin: 'mysql_native_password', targetConnections: 16,
     });
     expect(DEFAULT_PORT).not.toBe(3306);
     expect(config.users).toEqual([{ name: 'root', password: '', admin: true }]);
@@ -35,6 +35,7 @@ describe('loadConfig', () => {
     expect(bad(['--tls', 'maybe'])).toThrow(ConfigError);
     expect(bad(['--tls-cert', '/nope.pem'])).toThrow(/needs both --tls-cert and --tls-key/);
     expect(bad(['--target', 'postgres://x'])).toThrow(/target must be 'embedded' or a mysql:\/\/ URL/);
+    expect(bad(['--target-connections', '1'])).toThrow(/targetConnections must be an integer between 2 and 10000, got "1"/);
     expect(bad(['--auth-plugin', 'client_ed25519'])).toThrow(/auth plugin/);
     expect(bad(['--host', '0.0.0.0'])).toThrow(/has no password; set one \(--root-password for root\) before listening on 0.0.0.0/);
     expect(() => loadConfig({ argv: ['--host', '0.0.0.0', '--root-password', 'x'], env: {}, cwd })).not.toThrow();

@@ -35,6 +35,11 @@ export interface Config {
   maxAllowedPacket: number;
   /** 'embedded' or a mysql:// URL. */
   target: string;
+  /**
+   * Connections loads write through into a MySQL target (a task holds its own and one per THREAD
+   * lane). Optional so configurations built by hand keep the writer's default.
+   */
+  targetConnections?: number;
   httpHost: string;
   httpPort: number;
   waitTimeout: number;
@@ -64,6 +69,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'dataDir', flag: 'data-dir', env: 'LOADWIRE_DATA_DIR', type: 'string', default: './data', help: 'job store, embedded target and generated certificates' },
   { key: 'importDir', flag: 'import-dir', env: 'LOADWIRE_IMPORT_DIR', type: 'string', default: '<data-dir>/import', help: 'the only directory local file paths may point into' },
   { key: 'target', flag: 'target', env: 'LOADWIRE_TARGET', type: 'string', default: 'embedded', help: "'embedded' (SQLite in the data dir) or mysql://user:pass@host:port/db" },
+  { key: 'targetConnections', flag: 'target-connections', env: 'LOADWIRE_TARGET_CONNECTIONS', type: 'number', default: '16', help: 'connections loads into a MySQL target write through: a task takes its own and one per THREAD lane, or waits its turn' },
   { key: 'logLevel', flag: 'log-level', env: 'LOADWIRE_LOG_LEVEL', type: 'string', default: 'info', help: 'trace, debug, info, warn, error, fatal or silent' },
   { key: 'tls', flag: 'tls', env: 'LOADWIRE_TLS', type: 'string', default: 'auto', help: "'auto' (self-signed, generated once), 'off', or use --tls-cert/--tls-key" },
   { key: 'tlsCert', flag: 'tls-cert', env: 'LOADWIRE_TLS_CERT', type: 'string', default: '', help: 'PEM certificate file' },
@@ -219,6 +225,7 @@ export function loadConfig(input: LoadConfigInput = {}): LoadedConfig {
       maxConnections: num('maxConnections', 1, 1_000_000),
       maxAllowedPacket: num('maxAllowedPacket', 1024, 1024 * 1024 * 1024),
       target,
+      targetConnections: num('targetConnections', 2, 10_000),
       httpHost: String(raw.httpHost),
       httpPort: num('httpPort', -1, 65535),
       waitTimeout: num('waitTimeout', 1, 31_536_000),

@@ -31,7 +31,7 @@ export async function createTarget(config: Config, logger: Logger): Promise<Crea
       throw new Error(`cannot reach the target ${safeUrl}: ${(e as Error).message}`);
     }
     logger.info({ target: 'mysql' }, 'target reachable');
-    return { target, catalog: null, writer: new MySqlBulkWriter({ url: config.target }) };
+    return { target, catalog: null, writer: new MySqlBulkWriter({ url: config.target, ...(config.targetConnections !== undefined ? { connectionLimit: config.targetConnections } : {}) }) };
   }
   const { createEmbeddedTarget, WAREHOUSE_DIRECTORY } = await import('./embedded/create-embedded-target.js');
   const created = await createEmbeddedTarget(config, logger);
