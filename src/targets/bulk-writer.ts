@@ -134,7 +134,9 @@ export interface TaskSpec {
 export interface WriteLane {
   /**
    * Does a write's CPU work ahead (MySQL: builds the LOAD DATA body), so that it overlaps the
-   * write still in flight; pass what it returns to write().
+   * write still in flight; pass what it returns to write(). It may also be called for each batch
+   * as it is gathered, on any lane of the task: a ConcatRows of batches so prepared is then
+   * joined from their work instead of doing it all at once.
    */
   prepare?(rows: StagedRows): StagedRows;
   write(rows: StagedRows, signal: AbortSignal): Promise<WriteOutcome>;
@@ -257,7 +259,7 @@ export class ConcatRows implements StagedRows {
   /** starts[i]: index of parts[i]'s first row. */
   private readonly starts: number[] = [];
 
-  constructor(private readonly parts: readonly StagedRows[]) {
+  constructor(readonly parts: readonly StagedRows[]) {
     let n = 0;
     for (const p of parts) {
       this.starts.push(n);

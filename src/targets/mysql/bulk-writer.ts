@@ -18,7 +18,7 @@ import { SqlError } from '../../protocol/sql-error.js';
 import type { Value } from '../../formats/types.js';
 import type { ColumnDef, TableDef } from '../target.js';
 import {
-  LEDGER_TABLE, SHADOW_PREFIX, checksumMismatch, isLockConflict, shadowName, sliceRows, type KeyWindow, type PublishCheck, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
+  ConcatRows, LEDGER_TABLE, SHADOW_PREFIX, checksumMismatch, isLockConflict, shadowName, sliceRows, type KeyWindow, type PublishCheck, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
   type WriteLane, type WriteOutcome, type WritePlan,
 } from '../bulk-writer.js';
 import { toSqlError } from './mysql-target.js';
@@ -326,6 +326,9 @@ class MySqlTaskSession implements TaskSession {
     readonly windowKey: string | null, readonly maxLanes: number, private readonly unreserve: () => void,
   ) {}
 
+  /** Bodies built ahead by a lane's prepare(), until their rows are written (or dropped): any lane may write them. */
+  private readonly prepared = new WeakMap<StagedRows, LoadBody>();
+
   private get db(): string {
     return q(this.def.database);
   }
@@ -366,7 +369,7 @@ class MySqlTaskSession implements TaskSession {
       // MySQL-compatible server has the variable; there the wait is the server's own.
       await c.query(`SET SESSION innodb_lock_wait_timeout = ${Number(this.writer.lockWaitSeconds)}`).catch(() => undefined);
     }
-    return new MySqlLane(c, this.def, this.spec, this.shadow ?? this.def.name, plan, (id) => this.writer.killQuery(id));
+    return new MySqlLane(c, this.def, this.spec, this.shadow ?? this.def.name, plan, this.prepared, (id) => this.writer.killQuery(id));
   }
 
   /** COUNT(*) and SUM() of `columns` over `from` (a WHERE or ''), on `c`. */
@@ -579,12 +582,12 @@ class MySqlLane implements WriteLane {
   private readonly loadRaw: string | null;
   private readonly one: string;
   private readonly into: string;
-  /** Bodies built ahead by prepare(), until their rows are written (or dropped). */
-  private readonly prepared = new WeakMap<StagedRows, LoadBody>();
+  /** The session's database is selected on the connection (once: the lane keeps its connection). */
+  private used = false;
 
   constructor(
     private readonly c: PoolConnection, private readonly def: TableDef, private readonly spec: TaskSpec, into: string, private readonly plan: WritePlan,
-    private readonly kill: (threadId: number) => Promise<void>,
+    private readonly prepared: WeakMap<StagedRows, LoadBody>, private readonly kill: (threadId: number) => Promise<void>,
   ) {
     this.into = `${q(def.database)}.${q(into)}`;
     const vars = Array.from({ length: plan.width }, (_, i) => `@__f${i}`);
@@ -615,7 +618,8 @@ class MySqlLane implements WriteLane {
     if (this.open) return;
     // First: the staging table and the statements below name no database (a connection fresh
     // from the pool has none selected).
-    await this.c.query(`USE ${q(this.def.database)}`);
+    if (!this.used) await this.c.query(`USE ${q(this.def.database)}`);
+    this.used = true;
     if (this.plan.where !== null && !this.staged) {
       const fields = Array.from({ length: this.plan.width }, (_, i) => `${q(`__f${i}`)} LONGTEXT`).join(', ');
       await this.c.query(`CREATE TEMPORARY TABLE IF NOT EXISTS ${q(STAGE_TABLE)} (${fields}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`);
@@ -644,9 +648,30 @@ class MySqlLane implements WriteLane {
   private body(rows: StagedRows): LoadBody {
     const ready = this.prepared.get(rows);
     if (ready) return ready;
+    const joined = rows instanceof ConcatRows ? this.joined(rows) : null;
+    if (joined !== null) return joined;
     const raw = this.loadRaw === null ? null : rows.delimitedText(',');
     if (raw !== null && this.loadRaw !== null) return { sql: this.loadRaw, body: raw.map((t) => Buffer.from(t, 'utf8')) };
     return { sql: this.load, body: [this.text(rows)] };
+  }
+
+  /**
+   * The body of a write whose batches were all prepared as they were gathered, from theirs. One
+   * that cannot pass through makes the whole write take the escaped form, as built at once.
+   */
+  private joined(rows: ConcatRows): LoadBody | null {
+    const parts = rows.parts.filter((p) => p.count > 0);
+    const bodies: LoadBody[] = [];
+    for (const p of parts) {
+      const b = this.prepared.get(p);
+      if (b === undefined) return null;
+      bodies.push(b);
+    }
+    if (bodies.length === 0) return null;
+    const sql = bodies.every((b) => b.sql === bodies[0]!.sql) ? bodies[0]!.sql : this.load;
+    const body = parts.flatMap((p, i) => (bodies[i]!.sql === sql ? bodies[i]!.body : [this.text(p)]));
+    for (const p of parts) this.prepared.delete(p);
+    return { sql, body };
   }
 
   async write(rows: StagedRows, signal: AbortSignal): Promise<WriteOutcome> {
@@ -666,6 +691,7 @@ class MySqlLane implements WriteLane {
       signal.removeEventListener('abort', onAbort);
       // Its megabytes are sent: a unit written again after a lock conflict builds them anew.
       this.prepared.delete(rows);
+      if (rows instanceof ConcatRows) for (const p of rows.parts) this.prepared.delete(p);
       // The KILL must land before this connection runs anything else (ROLLBACK, the next batch).
       await killing;
     }
