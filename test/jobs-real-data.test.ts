@@ -178,8 +178,15 @@ describe.each(['embedded', 'mariadb'] as const)('the four dialects on the %s tar
     expect(String(small?.Source_File_Size)).toMatch(/^\d+B$/);
 
     await fresh('t');
-    const [skip] = await q(c, `IMPORT INTO t FROM '${tidbUri('path/to/file.csv')}' WITH skip_rows=1;`);
+    const [skip] = await q(c, `IMPORT INTO t FROM '${tidbUri('path/to/file.csv')}' WITH skip_rows=1, THREAD=4;`);
     expect(skip).toMatchObject({ Status: 'finished', Imported_Rows: 2 });
+    // More lanes than the target gives one task: said, not silently lowered.
+    expect(await q(c, 'SHOW WARNINGS')).toEqual([{
+      Level: 'Note', Code: 1105,
+      Message: target === 'mariadb'
+        ? "THREAD=4 is lowered to 2: the target's 3 connections (--target-connections) include the task's own"
+        : 'THREAD=4 is lowered to 1: SQLite has one writer per database file',
+    }]);
     expect(String(skip?.Data_Source)).not.toContain(s3.secretKey);
 
     await fresh('t');

@@ -444,6 +444,7 @@ describe('mysql target loads', () => {
     const list = await files(src);
     const ac = new AbortController();
     const aborting: BulkWriter = {
+      laneLimit: writer.laneLimit,
       openTask: async (spec) => {
         const session = await writer.openTask(spec);
         ac.abort(new SqlError('ER_QUERY_INTERRUPTED', 'cancelled'));

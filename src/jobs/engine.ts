@@ -4,7 +4,7 @@
 // class holds only what a running process needs (abort controllers, poll and resume times, waiters).
 
 import type { Logger } from 'pino';
-import type { FileRef, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader } from '../load/contract.js';
+import type { FileRef, LaneLimit, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader } from '../load/contract.js';
 import type { LoadMetrics } from '../ops/metrics.js';
 import { SqlError, isSqlError } from '../protocol/sql-error.js';
 import { JobAbort, abortReasonOf, messageOf, queueFullError, type AbortReason } from './errors.js';
@@ -206,6 +206,11 @@ export class JobEngine {
     this.resumeAt.delete(job.id);
     this.notify(job.id);
     this.pump();
+  }
+
+  /** The most lanes (THREAD) one task writes through at once, and why; undefined: no limit. */
+  get threadLimit(): LaneLimit | undefined {
+    return this.loader.threadLimit;
   }
 
   /** Resolves with the job once it is FINISHED, FAILED or CANCELLED (or gone: null). */

@@ -303,6 +303,11 @@ export class EngineJobStatements implements JobStatements {
       const why = IMPORT_OPTIONS_WITHOUT_EFFECT[o.name];
       if (why) session.warn(ER.ER_NOT_SUPPORTED_YET.errno, `IMPORT INTO option ${o.name} is accepted but has no effect in loadwire: ${why}`);
     }
+    const thread = s.options.find((o) => o.name === 'THREAD')?.value;
+    const limit = this.engine.threadLimit;
+    if (typeof thread === 'number' && limit !== undefined && thread > limit.max) {
+      session.warn(ER.ER_UNKNOWN_ERROR.errno, `THREAD=${thread} is lowered to ${limit.max}: ${limit.why}`, 'Note');
+    }
     const database = databaseOf(s.table.schema, session);
     const statement: JobStatement = { ...s, table: { schema: database, name: s.table.name } };
     const job = this.engine.submit({

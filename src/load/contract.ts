@@ -4,6 +4,9 @@
 // (read, decode, map, write with the ledger, atomically). Neither imports the other's internals.
 
 import type { ColumnAssignment, Expr, ImportColumn, ImportOption, SelectItem } from '../sql/ast.js';
+import type { LaneLimit } from '../targets/bulk-writer.js';
+
+export type { LaneLimit };
 
 /** Where the rows come from, as the statement said it. */
 export interface SourceSpec {
@@ -113,6 +116,8 @@ export interface LedgerEntry {
 }
 
 export interface Loader {
+  /** The most lanes (THREAD) one task writes through at once, and why; undefined: no limit. */
+  readonly threadLimit?: LaneLimit;
   /** Files matching the source in lexicographic key order, after `startAfter` when given, bounded by count and bytes. */
   listFiles(source: SourceSpec, options: { startAfter?: string; maxFiles?: number; maxBytes?: number; signal: AbortSignal }): Promise<FileRef[]>;
   /**

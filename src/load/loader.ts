@@ -11,7 +11,7 @@ import { decodeObject, formatSpecFrom, type DecodeOptions, type FormatSpec } fro
 import { DecodeWorker } from '../formats/worker-decoder.js';
 import { truncateRaw, type RowBatch, type Value } from '../formats/types.js';
 import { FIELD_IN_EXTRA, FIELD_IN_TEXT, FIELD_NULL, TextBatch, type TextBatchData } from '../formats/text-batch.js';
-import { ConcatRows, NUMERIC_INTEGER, NUMERIC_NONE, isLockConflict, targetErrorKind, type BulkWriter, type KeyWindow, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WriteOutcome, type WritePlan } from '../targets/bulk-writer.js';
+import { ConcatRows, NUMERIC_INTEGER, NUMERIC_NONE, isLockConflict, targetErrorKind, type BulkWriter, type KeyWindow, type LaneLimit, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WriteOutcome, type WritePlan } from '../targets/bulk-writer.js';
 import { plainNumber } from './plain-number.js';
 import type { LoadMetrics } from '../ops/metrics.js';
 import type { ErrorRow, FileRef, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader, SourceSpec } from './contract.js';
@@ -332,6 +332,10 @@ export class PipelineLoader implements Loader {
   private readonly commitBytes: number;
   private readonly idle: DecodeWorker[] = [];
   private idleTimer: NodeJS.Timeout | null = null;
+
+  get threadLimit(): LaneLimit {
+    return this.writer.laneLimit;
+  }
 
   constructor(options: LoaderOptions) {
     this.writer = options.writer;

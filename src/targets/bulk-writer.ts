@@ -188,7 +188,14 @@ export interface TaskSession {
   close(): Promise<void>;
 }
 
+export interface LaneLimit {
+  readonly max: number;
+  readonly why: string;
+}
+
 export interface BulkWriter {
+  /** The most lanes one task writes through at once (THREAD above it is lowered to it), and why. */
+  readonly laneLimit: LaneLimit;
   openTask(spec: TaskSpec): Promise<TaskSession>;
   /** Committed records of a job, in every database the writer knows. */
   committed(jobId: string): Promise<LedgerRecord[]>;

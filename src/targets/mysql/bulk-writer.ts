@@ -18,7 +18,7 @@ import { SqlError } from '../../protocol/sql-error.js';
 import type { Value } from '../../formats/types.js';
 import type { ColumnDef, TableDef } from '../target.js';
 import {
-  ConcatRows, LEDGER_TABLE, SHADOW_PREFIX, checksumMismatch, isLockConflict, shadowName, sliceRows, type KeyWindow, type PublishCheck, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
+  ConcatRows, LEDGER_TABLE, SHADOW_PREFIX, checksumMismatch, isLockConflict, shadowName, sliceRows, type KeyWindow, type LaneLimit, type PublishCheck, type BulkWriter, type LedgerRecord, type StagedRows, type TaskSession, type TaskSpec,
   type WriteLane, type WriteOutcome, type WritePlan,
 } from '../bulk-writer.js';
 import { toSqlError } from './mysql-target.js';
@@ -128,6 +128,7 @@ export class MySqlBulkWriter implements BulkWriter {
   readonly pool: Pool;
   private readonly where: string;
   readonly connectionLimit: number;
+  readonly laneLimit: LaneLimit;
   readonly lockWaitSeconds: number;
   private readonly connect: ConnectionOptions;
   /** The connections each open task will hold, taken before it takes any. */
@@ -139,6 +140,8 @@ export class MySqlBulkWriter implements BulkWriter {
     // A task needs two at least: its session and one lane. 16 by default: the engine's 4 one-shot
     // jobs and several streaming tasks at THREAD=1 without queueing for connections.
     this.connectionLimit = Math.max(2, options.connectionLimit ?? 16);
+    // A task's session connection is not a lane.
+    this.laneLimit = { max: this.connectionLimit - 1, why: `the target's ${this.connectionLimit} connections (--target-connections) include the task's own` };
     this.reservations = new Reservations(this.connectionLimit);
     this.lockWaitSeconds = Math.max(1, Math.round(options.lockWaitSeconds ?? 5));
     this.connect = {
@@ -236,7 +239,7 @@ export class MySqlBulkWriter implements BulkWriter {
   }
 
   async openTask(spec: TaskSpec): Promise<TaskSession> {
-    const lanes = Math.max(1, Math.min(spec.threads ?? 1, this.connectionLimit - 1));
+    const lanes = Math.max(1, Math.min(spec.threads ?? 1, this.laneLimit.max));
     const release = await this.reservations.take(1 + lanes, spec.signal);
     let c: PoolConnection;
     try {
