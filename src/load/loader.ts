@@ -59,6 +59,7 @@ function rawOf(batch: RowBatch, row: number): string {
 }
 
 const PLAIN_INTEGER = /^[+-]?\d{1,18}$/;
+const QUOTE = 0x22;
 
 /** A value as the integer the target stores for it, when it is a plain one (sign, up to 18 digits); else null. */
 function integerOf(v: Value): number | bigint | null {
@@ -119,21 +120,38 @@ class BatchRows implements StagedRows {
     const { rowEnds, starts, ends, flags, text } = d;
     const sep = separator.charCodeAt(0);
     const r0 = this.rows[0]!;
-    const firstField = r0 === 0 ? 0 : rowEnds[r0 - 1]!;
-    let k = firstField;
+    let k = r0 === 0 ? 0 : rowEnds[r0 - 1]!;
+    // Where the field just checked ends as written (after its closing quote), and the first starts.
+    let first = -1;
+    let end = -1;
+    let lineBreak = -1;
     for (let i = 0; i < this.count; i++) {
       const r = this.rows[i]!;
       if (r !== r0 + i || rowEnds[r]! - k !== w) return null;
       for (let f = 0; f < w; f++, k++) {
+        // Fields the decoder had to rewrite (doubled quotes, escapes) or NULL are not as written.
         if (flags[k] !== FIELD_IN_TEXT) return null;
-        const end = ends[k]!;
-        const last = f === w - 1;
-        if (last && i === this.count - 1) break;
-        // The next field (or the next row) must start right after one separator (or one '\n').
-        if (starts[k + 1] !== end + 1 || text.charCodeAt(end) !== (last ? 10 : sep)) return null;
+        let s = starts[k]!;
+        let e = ends[k]!;
+        if (text.charCodeAt(s - 1) === QUOTE) {
+          if (text.charCodeAt(e) !== QUOTE) return null;
+          // A line break inside quotes: the server would read it as data too, but not worth the doubt.
+          if (lineBreak < s) lineBreak = text.indexOf('\n', s) >>> 0;
+          if (lineBreak < e) return null;
+          s--;
+          e++;
+        } else if (text.charCodeAt(s) === QUOTE || (e - s === 4 && text.startsWith('NULL', s))) {
+          // A quote the decoder took as a character; the word NULL, which the server reads as NULL
+          // in an unquoted field once ENCLOSED BY is given.
+          return null;
+        }
+        // Each field (and each row) right after one separator (or one '\n').
+        if (first < 0) first = s;
+        else if (s !== end + 1 || text.charCodeAt(end) !== (f === 0 ? 10 : sep)) return null;
+        end = e;
       }
     }
-    return [`${text.slice(starts[firstField], ends[k])}\n`];
+    return [`${text.slice(first, end)}\n`];
   }
   /**
    * The exact sum of `field` over the rows, except those whose index plus `base` is in `skip`;

@@ -59,10 +59,12 @@ export interface StagedRows {
    */
   appendValues(from: number, to: number, out: Value[], numbers?: Uint8Array): void;
   /**
-   * The rows as text of `separator`-delimited fields and '\n'-ended lines, in pieces to be sent
-   * one after the other, when the source's own text is exactly that (no quoting, no NULL, no
-   * unescaping, every row whole and in order); else null. Lets a writer pass CSV lines through
-   * without rebuilding them (or joining the pieces: a copy of megabytes per write).
+   * The rows as text of `separator`-delimited fields, each bare or in double quotes, and
+   * '\n'-ended lines, in pieces to be sent one after the other, when the source's own text is
+   * exactly that and means the same to LOAD DATA ... OPTIONALLY ENCLOSED BY '"' ESCAPED BY ''
+   * (no doubled quotes, escapes, line breaks in quotes, NULL or bare word NULL; every row whole
+   * and in order); else null. Lets a writer pass CSV lines through without rebuilding them (or
+   * joining the pieces: a copy of megabytes per write).
    */
   delimitedText(separator: string): string[] | null;
   /** The row's line in its file, for error rows. */

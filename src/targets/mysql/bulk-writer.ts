@@ -602,9 +602,10 @@ class MySqlLane implements WriteLane {
     if (direct) {
       const cols = plan.columns.map(q).join(', ');
       this.load = `LOAD DATA LOCAL INFILE 'loadwire' INTO TABLE ${this.into} ${fmt} (${cols})`;
-      // The file's lines as they are: without escapes or quotes to interpret (the rows qualify
-      // only when they hold none, see StagedRows.delimitedText), nothing needs rebuilding.
-      this.loadRaw = `LOAD DATA LOCAL INFILE 'loadwire' INTO TABLE ${this.into} CHARACTER SET utf8mb4 FIELDS TERMINATED BY ',' ESCAPED BY '' LINES TERMINATED BY '\n' (${cols})`;
+      // The file's lines as they are, quoted fields included: rows qualify only when the server
+      // reads them as the decoder did (StagedRows.delimitedText). Rebuilding quoted CSV in the
+      // escaped form took twice the CPU (4 M rows: 9.2 s against 5.0 s).
+      this.loadRaw = `LOAD DATA LOCAL INFILE 'loadwire' INTO TABLE ${this.into} CHARACTER SET utf8mb4 FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' ESCAPED BY '' LINES TERMINATED BY '\n' (${cols})`;
     } else if (plan.where === null) {
       const set = plan.columns.map((col, i) => `${q(col)} = ${asVars(plan.exprs[i] ?? 'NULL')}`).join(', ');
       this.load = `LOAD DATA LOCAL INFILE 'loadwire' INTO TABLE ${this.into} ${fmt} (${vars.join(', ')})${set ? ` SET ${set}` : ''}`;
