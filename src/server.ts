@@ -97,6 +97,7 @@ export async function startCore(
     },
     async close() {
       await jobs.stop();
+      await loader.close?.();
       await writer.close();
       await target.close();
     },

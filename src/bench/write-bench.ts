@@ -23,11 +23,13 @@ import type { BulkWriter } from '../targets/bulk-writer.js';
 
 const DDL = 'CREATE TABLE t (id BIGINT NOT NULL, name VARCHAR(32), qty INT, price DOUBLE, created VARCHAR(19))';
 
-async function generate(path: string, rows: number): Promise<number> {
+/** The bench's CSV; `quoted`: its text fields in double quotes, as many exporters write them. */
+async function generate(path: string, rows: number, quoted = false): Promise<number> {
   const out = createWriteStream(path);
   const lines: string[] = [];
+  const qt = quoted ? '"' : '';
   for (let i = 1; i <= rows; i++) {
-    lines.push(`${i},name-${i % 9973},${i % 1000},${(i % 100000) / 100},2024-01-${String((i % 28) + 1).padStart(2, '0')} 12:00:00`);
+    lines.push(`${i},${qt}name-${i % 9973}${qt},${i % 1000},${(i % 100000) / 100},${qt}2024-01-${String((i % 28) + 1).padStart(2, '0')} 12:00:00${qt}`);
     if (lines.length === 10_000 || i === rows) {
       if (!out.write(`${lines.join('\n')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
       lines.length = 0;
@@ -57,13 +59,14 @@ function request(writerJob: string, database: string, uri: string, files: LoadRe
   };
 }
 
-async function viaLoader(writer: BulkWriter, s3: { endpoint: string; accessKey: string; secretKey: string }, database: string, rows: number, threads = 2): Promise<Measured> {
+async function viaLoader(writer: BulkWriter, s3: { endpoint: string; accessKey: string; secretKey: string }, database: string, rows: number, threads = 2, uri = 's3://bench/data.csv'): Promise<Measured> {
   const loader = createLoader({ writer, sources: { importDir: tmpdir(), s3: { endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey, region: 'us-east-1', forcePathStyle: true } } });
-  const uri = 's3://bench/data.csv';
   const files = await loader.listFiles({ uri, properties: {}, format: 'csv', importOptions: [] }, { signal: new AbortController().signal });
   const t0 = performance.now();
   const result = await loader.load(request(`bench-${Date.now()}`, database, uri, files, threads));
   const seconds = (performance.now() - t0) / 1000;
+  // Its idle decode workers would otherwise stay for half a minute, and each run's add to the RSS.
+  await loader.close?.();
   if (result.rowsLoaded !== rows) throw new Error(`loaded ${result.rowsLoaded} of ${rows} rows`);
   return { seconds, rows };
 }
@@ -88,7 +91,7 @@ export async function benchWrite(): Promise<void> {
     // (a) embedded target vs sqlite3 .import
     if (targets.includes('embedded')) await benchEmbedded(dir, csv, bytes, rows, s3);
     // (b) mariadbd vs LOAD DATA LOCAL INFILE with the mariadb CLI
-    if (targets.includes('mariadb')) await benchMariaDb(csv, bytes, rows, s3, quick);
+    if (targets.includes('mariadb')) await benchMariaDb(dir, csv, bytes, rows, s3, quick);
   } finally {
     clearInterval(sampler);
     await s3.stop();
@@ -122,7 +125,7 @@ async function benchEmbedded(dir: string, csv: string, bytes: number, rows: numb
   await target.close();
 }
 
-async function benchMariaDb(csv: string, bytes: number, rows: number, s3: BenchS3, quick: boolean): Promise<void> {
+async function benchMariaDb(dir: string, csv: string, bytes: number, rows: number, s3: BenchS3, quick: boolean): Promise<void> {
   if (existsSync('/usr/sbin/mariadbd') || spawnSync('which', ['mariadbd']).status === 0) {
     const maria = await startMariaDb();
     try {
@@ -169,6 +172,26 @@ async function benchMariaDb(csv: string, bytes: number, rows: number, s3: BenchS
         const all = bytes * schema.rounds;
         console.log(line('mariadb CLI LOAD DATA LOCAL INFILE (all rounds)', total(refs), all));
         for (const [threads, list] of ours) console.log(line(`loadwire s3 -> mariadbd, THREAD=${threads} (all rounds)`, total(list), all, total(refs)));
+      }
+      // Text fields in double quotes (keyed table, one round, at most 4 M rows): the CLI is told
+      // OPTIONALLY ENCLOSED BY, loadwire passes the quoted lines through as they are.
+      const qRows = Math.min(rows, 4_000_000);
+      const quoted = join(dir, 'quoted.csv');
+      const qBytes = await generate(quoted, qRows, true);
+      await s3.client.send(new PutObjectCommand({ Bucket: 'bench', Key: 'quoted.csv', Body: createReadStream(quoted), ContentLength: qBytes }));
+      console.log(`-- ${qRows} rows with their text fields in double quotes (${(qBytes / 1e6).toFixed(1)} MB), table with PRIMARY KEY (id)`);
+      const keyed = (db: string): string => `DROP TABLE IF EXISTS ${db}.t; CREATE TABLE ${db}.t (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(32), qty INT, price DOUBLE, created VARCHAR(19)) ENGINE=InnoDB`;
+      cli(keyed('ref'));
+      const t0 = performance.now();
+      cli(`LOAD DATA LOCAL INFILE '${quoted}' INTO TABLE ref.t FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' LINES TERMINATED BY '\\n'`);
+      const qRef: Measured = { seconds: (performance.now() - t0) / 1000, rows: qRows };
+      console.log(line('mariadb CLI LOAD DATA ... OPTIONALLY ENCLOSED BY', qRef, qBytes));
+      for (const threads of [2, 1]) {
+        cli(keyed('lw'));
+        const writer = new MySqlBulkWriter({ url: `mysql://root@${maria.host}:${maria.port}/`, connectionLimit: 4 });
+        const m = await viaLoader(writer, s3, 'lw', qRows, threads, 's3://bench/quoted.csv');
+        await writer.close();
+        console.log(line(`loadwire s3 -> mariadbd, THREAD=${threads}`, m, qBytes, qRef));
       }
     } finally {
       await maria.stop();

@@ -129,4 +129,6 @@ export interface Loader {
   committed(jobId: string): Promise<LedgerEntry[]>;
   /** Removes whatever an unfinished one-shot task left in the target (shadow tables). */
   discard(jobId: string, database: string, table: string): Promise<void>;
+  /** Lets go of what it keeps warm between loads (idle decode workers). */
+  close?(): Promise<void>;
 }

@@ -391,6 +391,12 @@ export class PipelineLoader implements Loader {
     this.idleTimer.unref();
   }
 
+  async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    await Promise.all(this.idle.splice(0).map((w) => w.close().catch(() => undefined)));
+  }
+
   /** A call into the target: its failure counts as a target error (an interrupted statement does not). */
   private target<T>(call: Promise<T>): Promise<T> {
     const metrics = this.metrics;
