@@ -134,14 +134,16 @@ describe('mysql target loads', () => {
     expect(all.map(Number)).toEqual([59_997, (59_999 * 60_000) / 2 - 1_234 - 30_001 - 59_999]);
   });
 
-  it('joins a statement from batches prepared as they arrive, lines passed through beside lines that need rewriting', async () => {
-    // ≈ 2.4 MB: many decoded batches, one statement. Most lines can go as they are, quoted fields
+  it('joins a write\'s statements from batches prepared as they arrive, lines passed through beside lines that need rewriting', async () => {
+    // ≈ 2.4 MB: many decoded batches, one write. Most lines can go as they are, quoted fields
     // included; in the middle, doubled quotes, a line break in quotes and the bare word NULL
-    // (a string here, NULL to LOAD DATA once ENCLOSED BY is given) cannot.
+    // (a string here, NULL to LOAD DATA once ENCLOSED BY is given) cannot: the batches holding
+    // them go in a statement of the escaped form, between statements of lines as they are.
     const special = (i: number): string | null => {
       if (i >= 50_000 && i < 50_020) return `${i},"n,${i}",${i % 1000},"say ""hi"""`;
       if (i === 60_000) return `${i},NULL,0,"two\nlines"`;
-      return i % 3 === 0 ? `${i},"q${i}",${i % 1000},"a, b"` : null;
+      // Quoted fields in the first part only: its batches and the bare ones after join one statement.
+      return i % 3 === 0 && i < 30_000 ? `${i},"q${i}",${i % 1000},"a, b"` : null;
     };
     const lines = Array.from({ length: 100_000 }, (_, i) => special(i) ?? `${i},n${i},${i % 1000},note-${i}`);
     const src = await put(`j${n}.csv`, `${lines.join('\n')}\n`);
@@ -150,11 +152,13 @@ describe('mysql target loads', () => {
     const r = request(job(src, await files(src)));
     expect(await gathering.load(r.request)).toMatchObject({ rowsScanned: 100_000, rowsLoaded: 100_000, rowsFiltered: 0 });
     const [[after]] = (await conn.query({ sql: "SHOW GLOBAL STATUS LIKE 'Com_load'", rowsAsArray: true })) as unknown as [[[string, string]]];
-    expect(Number(after[1]) - Number(before[1])).toBe(1);
+    // raw, escaped (50000-50019), raw, escaped (60000), raw; or fewer if a batch holds both.
+    expect(Number(after[1]) - Number(before[1])).toBeGreaterThanOrEqual(3);
+    expect(Number(after[1]) - Number(before[1])).toBeLessThanOrEqual(5);
     const [rows] = (await conn.query({ sql: 'SELECT id, name, qty, note FROM w.t WHERE id IN (1, 3, 49999, 50000, 50019, 50020, 60000, 99999) ORDER BY id', rowsAsArray: true })) as unknown as [unknown[][]];
     expect(rows).toEqual([
       [1, 'n1', 1, 'note-1'], [3, 'q3', 3, 'a, b'], [49999, 'n49999', 999, 'note-49999'], [50000, 'n,50000', 0, 'say "hi"'],
-      [50019, 'n,50019', 19, 'say "hi"'], [50020, 'n50020', 20, 'note-50020'], [60000, 'NULL', 0, 'two\nlines'], [99999, 'q99999', 999, 'a, b'],
+      [50019, 'n,50019', 19, 'say "hi"'], [50020, 'n50020', 20, 'note-50020'], [60000, 'NULL', 0, 'two\nlines'], [99999, 'n99999', 999, 'note-99999'],
     ]);
     const [[all]] = (await conn.query({ sql: 'SELECT COUNT(*), SUM(qty), SUM(LENGTH(name)), SUM(LENGTH(note)), COUNT(name) FROM w.t', rowsAsArray: true })) as unknown as [[unknown[]]];
     const unquote = (f: string): string => (f.startsWith('"') ? f.slice(1, -1).replace(/""/g, '"') : f);
@@ -181,6 +185,14 @@ describe('mysql target loads', () => {
       `FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' ESCAPED BY '' LINES`,
     ]);
     expect(await rows('t')).toEqual(['1|a,b|2|', '2||3|x y', '3|c|4|']);
+    await conn.query('TRUNCATE w.t');
+    // Without quotes in the file, without ENCLOSED BY.
+    const bare = await put(`b${n}.csv`, '1,a b,2,c\n');
+    const bareFiles = await files(bare);
+    expect(await statements(() => loader.load(request({ ...job(bare, bareFiles), jobId: `b-${n}` }).request))).toEqual([
+      "FIELDS TERMINATED BY ',' ESCAPED BY '' LINES",
+    ]);
+    expect(await rows('t')).toEqual(['1|a b|2|c']);
     await conn.query('TRUNCATE w.t');
     // The bare word NULL is a string in the file: it goes in the escaped form, where it stays one.
     const word = await put(`w${n}.csv`, '1,NULL,2,"NULL"\n');

@@ -11,7 +11,7 @@ import { decodeObject, formatSpecFrom, type DecodeOptions, type FormatSpec } fro
 import { DecodeWorker } from '../formats/worker-decoder.js';
 import { truncateRaw, type RowBatch, type Value } from '../formats/types.js';
 import { FIELD_IN_EXTRA, FIELD_IN_TEXT, FIELD_NULL, TextBatch, type TextBatchData } from '../formats/text-batch.js';
-import { ConcatRows, NUMERIC_INTEGER, NUMERIC_NONE, isLockConflict, targetErrorKind, type BulkWriter, type KeyWindow, type LaneLimit, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WriteOutcome, type WritePlan } from '../targets/bulk-writer.js';
+import { ConcatRows, NUMERIC_INTEGER, NUMERIC_NONE, isLockConflict, targetErrorKind, type BulkWriter, type DelimitedText, type KeyWindow, type LaneLimit, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WriteOutcome, type WritePlan } from '../targets/bulk-writer.js';
 import { plainNumber } from './plain-number.js';
 import type { LoadMetrics } from '../ops/metrics.js';
 import type { ErrorRow, FileRef, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader, SourceSpec } from './contract.js';
@@ -112,7 +112,7 @@ class BatchRows implements StagedRows {
       }
     }
   }
-  delimitedText(separator: string): string[] | null {
+  delimitedText(separator: string): DelimitedText | null {
     const d = this.text;
     const w = this.width;
     if (d === null || this.count === 0 || w === 0 || separator.length !== 1) return null;
@@ -125,6 +125,7 @@ class BatchRows implements StagedRows {
     let first = -1;
     let end = -1;
     let lineBreak = -1;
+    let quoted = false;
     for (let i = 0; i < this.count; i++) {
       const r = this.rows[i]!;
       if (r !== r0 + i || rowEnds[r]! - k !== w) return null;
@@ -140,6 +141,7 @@ class BatchRows implements StagedRows {
           if (lineBreak < e) return null;
           s--;
           e++;
+          quoted = true;
         } else if (text.charCodeAt(s) === QUOTE || (e - s === 4 && text.startsWith('NULL', s))) {
           // A quote the decoder took as a character; the word NULL, which the server reads as NULL
           // in an unquoted field once ENCLOSED BY is given.
@@ -151,7 +153,7 @@ class BatchRows implements StagedRows {
         end = e;
       }
     }
-    return [`${text.slice(first, end)}\n`];
+    return { pieces: [`${text.slice(first, end)}\n`], quoted };
   }
   /**
    * The exact sum of `field` over the rows, except those whose index plus `base` is in `skip`;

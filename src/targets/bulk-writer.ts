@@ -64,13 +64,20 @@ export interface StagedRows {
    * exactly that and means the same to LOAD DATA ... OPTIONALLY ENCLOSED BY '"' ESCAPED BY ''
    * (no doubled quotes, escapes, line breaks in quotes, NULL or bare word NULL; every row whole
    * and in order); else null. Lets a writer pass CSV lines through without rebuilding them (or
-   * joining the pieces: a copy of megabytes per write).
+   * joining the pieces: a copy of megabytes per write). When no field is in quotes (`quoted`
+   * false), the lines also mean the same without ENCLOSED BY.
    */
-  delimitedText(separator: string): string[] | null;
+  delimitedText(separator: string): DelimitedText | null;
   /** The row's line in its file, for error rows. */
   line(row: number): number;
   /** The row as written in the file (or a faithful rendering), for error rows. */
   raw(row: number): string;
+}
+
+/** StagedRows.delimitedText: the pieces, and whether a field among them is in quotes. */
+export interface DelimitedText {
+  readonly pieces: readonly string[];
+  readonly quoted: boolean;
 }
 
 export interface WriteOutcome {
@@ -303,15 +310,17 @@ export class ConcatRows implements StagedRows {
     }
   }
 
-  delimitedText(separator: string): string[] | null {
-    const texts: string[] = [];
+  delimitedText(separator: string): DelimitedText | null {
+    const pieces: string[] = [];
+    let quoted = false;
     for (const p of this.parts) {
       if (p.count === 0) continue;
       const t = p.delimitedText(separator);
       if (t === null) return null;
-      texts.push(...t);
+      pieces.push(...t.pieces);
+      quoted ||= t.quoted;
     }
-    return texts.length === 0 ? null : texts;
+    return pieces.length === 0 ? null : { pieces, quoted };
   }
 
   line(row: number): number {
