@@ -596,6 +596,56 @@ describe('mysql target rename publish after a crash', () => {
   });
 });
 
+describe('mysql target CHECKSUM_TABLE windows', () => {
+  // 300 units of one key each, 2 apart: 301 ranges around them to probe, more than one group of
+  // 256 (a huge load's range list would pass the optimizer's memory and be read as a full scan).
+  it('probes for rows outside the verified windows in groups, and finds one in the last group', async () => {
+    const ids = Array.from({ length: 300 }, (_, i) => 2 * (i + 1));
+    /** Publishes a shadow of `ids` with a window per id; the reads of the shadow it made, and its error. */
+    const publish = async (jobId: string, stray: number | null): Promise<{ reads: string[]; error: unknown }> => {
+      const session = await writer.openTask({ jobId, taskId: 't1', database: 'w', table: 't' });
+      let error: unknown = null;
+      try {
+        await session.useShadow(false);
+        const lane = await session.lane({ width: 3, columns: ['id', 'name', 'qty'], exprs: ['`__f0`', '`__f1`', '`__f2`'], where: null, direct: true });
+        const values = ids.map((id) => [id, `n${id}`, 1]);
+        await lane.write({
+          count: values.length, width: 3, value: (r, f) => values[r]![f] ?? null,
+          appendValues: (from, to, out) => { for (let r = from; r < to; r++) out.push(...values[r]!); },
+          delimitedText: () => null, line: (r) => r + 1, raw: (r) => values[r]!.join(','),
+        }, new AbortController().signal);
+        const sums = { id: String(ids.reduce((a, b) => a + b, 0)), qty: '300' };
+        await lane.commit({ file: 's3://b/f.csv', etag: null, startOffset: 0, endOffset: 9, startLine: 1, endLine: 301, header: null, rowsScanned: 300, rowsLoaded: 300, rowsFiltered: 0, bytes: 9, done: true, sums });
+        await lane.close();
+        if (stray !== null) await conn.query(`INSERT INTO w.${shadowName(jobId, 't')} (id, name, qty) VALUES (?, 'x', 0)`, [stray]);
+        await conn.query("SET GLOBAL log_output = 'TABLE', general_log = 1");
+        await session.publish('append', {
+          expectedRows: 300, sums: new Map([['id', BigInt(sums.id)], ['qty', 300n]]), checksum: 'required',
+          windows: ids.map((id) => ({ lo: BigInt(id), hi: BigInt(id) })),
+        }).catch((e: unknown) => (error = e));
+      } finally {
+        await conn.query('SET GLOBAL general_log = 0');
+        await session.close();
+      }
+      const [logged] = await conn.query({ sql: "SELECT argument FROM mysql.general_log WHERE command_type = 'Query' AND argument LIKE ?", rowsAsArray: true }, [`SELECT % FROM \`w\`.\`${shadowName(jobId, 't')}\`%`]);
+      await conn.query('TRUNCATE mysql.general_log');
+      // A probe by its first range; any other read is of the whole shadow.
+      const reads = (logged as [Buffer | string][]).map(([a]) => /^SELECT 1 FROM \S+ WHERE (.+?)(?: OR | LIMIT)/.exec(String(a))?.[1] ?? 'read back');
+      return { reads, error };
+    };
+    expect(await publish(`probe-${n}`, null)).toEqual({ reads: ['`id` < 2', '`id` BETWEEN 513 AND 513'], error: null });
+    expect(await rows('t')).toHaveLength(300);
+    await conn.query('TRUNCATE w.t');
+    // A row between two windows, past the first 256 ranges: the shadow is read back whole, and
+    // its count is not what was read.
+    const { reads, error } = await publish(`stray-${n}`, 599);
+    expect(error).toMatchObject({ errno: 1105, message: expect.stringMatching(/301/) as unknown });
+    expect(reads.slice(0, 2)).toEqual(['`id` < 2', '`id` BETWEEN 513 AND 513']);
+    expect(reads.slice(2)).toContain('read back');
+    expect(await rows('t')).toEqual([]);
+  });
+});
+
 describe('mysql target error counters', () => {
   it('count a lock wait timeout as transient and a missing table as permanent', async () => {
     const counts = { transient: 0, permanent: 0 };
