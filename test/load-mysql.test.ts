@@ -391,6 +391,52 @@ describe('mysql target loads', () => {
     expect(landed.map(Number)).toEqual([40_000, sum(sorted)]);
   });
 
+  it('a window read-back that fails (its connection lost) leaves the publish to read the whole shadow back', async () => {
+    // The side connections fail their window reads until the publish; everything else goes through.
+    const flaky = Object.create(writer) as MySqlBulkWriter;
+    let failed = 0;
+    let failing = true;
+    flaky.openTask = async (spec) => {
+      const session = await writer.openTask.call(flaky, spec);
+      const publish = session.publish.bind(session);
+      return Object.assign(session, { publish: (...args: Parameters<typeof publish>) => ((failing = false), publish(...args)) });
+    };
+    flaky.connection = async () => {
+      const c = await writer.connection();
+      return new Proxy(c, {
+        get(target, prop) {
+          if (prop === 'query') {
+            return (sql: unknown, ...rest: unknown[]) => {
+              const text = typeof sql === 'string' ? sql : (sql as { sql: string }).sql;
+              if (failing && /^SELECT COUNT\(\*\).* BETWEEN /.test(text)) {
+                failed++;
+                return Promise.reject(Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' }));
+              }
+              return (target.query as (...a: unknown[]) => unknown)(sql, ...rest);
+            };
+          }
+          const v: unknown = Reflect.get(target, prop);
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+    };
+    const ids = Array.from({ length: 20_000 }, (_, i) => i + 1);
+    const src = await put(`wf${n}.csv`, `${ids.map((id) => `${id},n${id % 100},${id % 7}`).join('\n')}\n`);
+    const loadwire = createLoader({ writer: flaky, sources: { importDir: '/nonexistent', s3: s3Config() }, decodeInWorker: false, commitBytes: 16 });
+    await conn.query("SET GLOBAL log_output = 'TABLE', general_log = 1");
+    try {
+      expect(await loadwire.load(request({ ...job(src, await files(src), importMapping(['id', 'name', 'qty'])), jobId: `wf-${n}` }).request)).toMatchObject({ rowsLoaded: 20_000 });
+    } finally {
+      await conn.query('SET GLOBAL general_log = 0');
+    }
+    const [logged] = await conn.query({ sql: "SELECT argument FROM mysql.general_log WHERE command_type = 'Query' AND argument LIKE ?", rowsAsArray: true }, [`SELECT %MIN(\`id\`)%${shadowName(`wf-${n}`, 't')}%`]);
+    await conn.query('TRUNCATE mysql.general_log');
+    expect(failed).toBeGreaterThan(0);
+    expect(logged).toHaveLength(1);
+    const [[landed]] = (await conn.query({ sql: 'SELECT COUNT(*), SUM(id) FROM w.t', rowsAsArray: true })) as unknown as [[[number, string]]];
+    expect(landed.map(Number)).toEqual([20_000, (20_000 * 20_001) / 2]);
+  });
+
   it('runs more tasks at once than the writer has connections: each waits for all it needs, never holding some', async () => {
     const lines = (n: number) => `${Array.from({ length: n }, (_, i) => `${i},n${i % 100},${i % 7}`).join('\n')}\n`;
     const src = await put(`many${n}.csv`, lines(3_000));
