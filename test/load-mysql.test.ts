@@ -177,12 +177,12 @@ describe('mysql target loads', () => {
       }
       const [logged] = await conn.query({ sql: "SELECT argument FROM mysql.general_log WHERE command_type = 'Query' AND argument LIKE 'LOAD DATA%'", rowsAsArray: true });
       await conn.query('TRUNCATE mysql.general_log');
-      return (logged as [Buffer | string][]).map(([a]) => /FIELDS .* LINES/.exec(String(a))?.[0] ?? String(a));
+      return (logged as [Buffer | string][]).map(([a]) => /FIELDS [\s\S]*?' (?=\()/.exec(String(a))?.[0] ?? String(a));
     };
     const quoted = await put(`q${n}.csv`, '1,"a,b",2,""\n2,"",3,"x y"\n3,c,4,\n');
     const quotedFiles = await files(quoted);
     expect(await statements(() => loader.load(request(job(quoted, quotedFiles)).request))).toEqual([
-      `FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' ESCAPED BY '' LINES`,
+      `FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' ESCAPED BY '' LINES TERMINATED BY '\n' `,
     ]);
     expect(await rows('t')).toEqual(['1|a,b|2|', '2||3|x y', '3|c|4|']);
     await conn.query('TRUNCATE w.t');
@@ -190,7 +190,7 @@ describe('mysql target loads', () => {
     const bare = await put(`b${n}.csv`, '1,a b,2,c\n');
     const bareFiles = await files(bare);
     expect(await statements(() => loader.load(request({ ...job(bare, bareFiles), jobId: `b-${n}` }).request))).toEqual([
-      "FIELDS TERMINATED BY ',' ESCAPED BY '' LINES",
+      "FIELDS TERMINATED BY ',' ESCAPED BY '' LINES TERMINATED BY '\n' ",
     ]);
     expect(await rows('t')).toEqual(['1|a b|2|c']);
     await conn.query('TRUNCATE w.t');
@@ -198,9 +198,17 @@ describe('mysql target loads', () => {
     const word = await put(`w${n}.csv`, '1,NULL,2,"NULL"\n');
     const wordFiles = await files(word);
     expect(await statements(() => loader.load(request({ ...job(word, wordFiles), jobId: `w-${n}` }).request))).toEqual([
-      "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES",
+      "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ",
     ]);
     expect(await rows('t')).toEqual(['1|NULL|2|NULL']);
+    await conn.query('TRUNCATE w.t');
+    // Lines ending in '\r\n', as Windows tools write them, go as they are too.
+    const crlf = await put(`r${n}.csv`, '1,"a,b",2,x\r\n2,c,3,y\r\n3,d,4,z');
+    const crlfFiles = await files(crlf);
+    expect(await statements(() => loader.load(request({ ...job(crlf, crlfFiles), jobId: `r-${n}` }).request))).toEqual([
+      `FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' ESCAPED BY '' LINES TERMINATED BY '\r\n' `,
+    ]);
+    expect(await rows('t')).toEqual(['1|a,b|2|x', '2|c|3|y', '3|d|4|z']);
   });
 
   it('resumes a streaming task after an abort without losing or repeating rows, on parallel lanes', async () => {

@@ -60,6 +60,7 @@ function rawOf(batch: RowBatch, row: number): string {
 
 const PLAIN_INTEGER = /^[+-]?\d{1,18}$/;
 const QUOTE = 0x22;
+const CR = 0x0d;
 
 /** A value as the integer the target stores for it, when it is a plain one (sign, up to 18 digits); else null. */
 function integerOf(v: Value): number | bigint | null {
@@ -126,6 +127,8 @@ class BatchRows implements StagedRows {
     let end = -1;
     let lineBreak = -1;
     let quoted = false;
+    // Lines end in '\r\n' (the decoder left the '\r' out of the last field), or '\n'; one or the other.
+    let crlf: boolean | null = null;
     for (let i = 0; i < this.count; i++) {
       const r = this.rows[i]!;
       if (r !== r0 + i || rowEnds[r]! - k !== w) return null;
@@ -147,13 +150,21 @@ class BatchRows implements StagedRows {
           // in an unquoted field once ENCLOSED BY is given.
           return null;
         }
-        // Each field (and each row) right after one separator (or one '\n').
+        // Each field right after one separator, each row right after its line's end.
         if (first < 0) first = s;
-        else if (s !== end + 1 || text.charCodeAt(end) !== (f === 0 ? 10 : sep)) return null;
+        else if (f > 0) {
+          if (s !== end + 1 || text.charCodeAt(end) !== sep) return null;
+        } else {
+          const cr = text.charCodeAt(end) === CR;
+          if ((crlf !== null && cr !== crlf) || s !== end + (cr ? 2 : 1) || text.charCodeAt(cr ? end + 1 : end) !== 10) return null;
+          crlf = cr;
+        }
         end = e;
       }
     }
-    return { pieces: [`${text.slice(first, end)}\n`], quoted };
+    // One row: its line's own end says which.
+    crlf ??= text.charCodeAt(end) === CR && text.charCodeAt(end + 1) === 10;
+    return { pieces: [`${text.slice(first, end)}${crlf ? '\r\n' : '\n'}`], quoted, crlf };
   }
   /**
    * The exact sum of `field` over the rows, except those whose index plus `base` is in `skip`;

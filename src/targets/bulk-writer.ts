@@ -60,7 +60,7 @@ export interface StagedRows {
   appendValues(from: number, to: number, out: Value[], numbers?: Uint8Array): void;
   /**
    * The rows as text of `separator`-delimited fields, each bare or in double quotes, and
-   * '\n'-ended lines, in pieces to be sent one after the other, when the source's own text is
+   * '\n'-ended (or all '\r\n'-ended) lines, in pieces to be sent one after the other, when the source's own text is
    * exactly that and means the same to LOAD DATA ... OPTIONALLY ENCLOSED BY '"' ESCAPED BY ''
    * (no doubled quotes, escapes, line breaks in quotes, NULL or bare word NULL; every row whole
    * and in order); else null. Lets a writer pass CSV lines through without rebuilding them (or
@@ -74,10 +74,11 @@ export interface StagedRows {
   raw(row: number): string;
 }
 
-/** StagedRows.delimitedText: the pieces, and whether a field among them is in quotes. */
+/** StagedRows.delimitedText: the pieces, whether a field among them is in quotes, and whether lines end in '\r\n'. */
 export interface DelimitedText {
   readonly pieces: readonly string[];
   readonly quoted: boolean;
+  readonly crlf: boolean;
 }
 
 export interface WriteOutcome {
@@ -313,14 +314,16 @@ export class ConcatRows implements StagedRows {
   delimitedText(separator: string): DelimitedText | null {
     const pieces: string[] = [];
     let quoted = false;
+    let crlf: boolean | null = null;
     for (const p of this.parts) {
       if (p.count === 0) continue;
       const t = p.delimitedText(separator);
-      if (t === null) return null;
+      if (t === null || (crlf !== null && t.crlf !== crlf)) return null;
       pieces.push(...t.pieces);
       quoted ||= t.quoted;
+      crlf = t.crlf;
     }
-    return pieces.length === 0 ? null : { pieces, quoted };
+    return pieces.length === 0 ? null : { pieces, quoted, crlf: crlf === true };
   }
 
   line(row: number): number {

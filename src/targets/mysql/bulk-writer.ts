@@ -573,6 +573,8 @@ class MySqlTaskSession implements TaskSession {
 interface LoadBody {
   readonly sql: string;
   readonly body: readonly Buffer[];
+  /** The source's lines as they are (StagedRows.delimitedText); absent: the escaped form. */
+  readonly passed?: { readonly quoted: boolean; readonly crlf: boolean };
 }
 
 class MySqlLane implements WriteLane {
@@ -582,9 +584,7 @@ class MySqlLane implements WriteLane {
   private killed = false;
   private readonly load: string;
   /** LOAD DATA of the source's own comma-separated lines, for direct mappings; else null. */
-  private readonly loadRaw: string | null;
-  /** The same, for lines with quoted fields (also right for lines without: see delimitedText). */
-  private readonly loadQuoted: string | null;
+  private readonly loadRaw: ((quoted: boolean, crlf: boolean) => string) | null;
   private readonly one: string;
   private readonly into: string;
   /** The session's database is selected on the connection (once: the lane keeps its connection). */
@@ -601,7 +601,6 @@ class MySqlLane implements WriteLane {
     // Every column just its field, in order: a plain column list, no @vars and SET to evaluate.
     const direct = plan.direct && plan.width > 0;
     this.loadRaw = null;
-    this.loadQuoted = null;
     if (direct) {
       const cols = plan.columns.map(q).join(', ');
       this.load = `LOAD DATA LOCAL INFILE 'loadwire' INTO TABLE ${this.into} ${fmt} (${cols})`;
@@ -610,9 +609,7 @@ class MySqlLane implements WriteLane {
       // escaped form took twice the CPU (4 M rows: 9.2 s against 5.0 s). ENCLOSED BY only where
       // quotes are: the server may spend a little more on every field with it (≈ 2% measured,
       // within noise).
-      const raw = (enclosed: string): string => `LOAD DATA LOCAL INFILE 'loadwire' INTO TABLE ${this.into} CHARACTER SET utf8mb4 FIELDS TERMINATED BY ','${enclosed} ESCAPED BY '' LINES TERMINATED BY '\n' (${cols})`;
-      this.loadRaw = raw('');
-      this.loadQuoted = raw(` OPTIONALLY ENCLOSED BY '"'`);
+      this.loadRaw = (quoted, crlf) => `LOAD DATA LOCAL INFILE 'loadwire' INTO TABLE ${this.into} CHARACTER SET utf8mb4 FIELDS TERMINATED BY ','${quoted ? ` OPTIONALLY ENCLOSED BY '"'` : ''} ESCAPED BY '' LINES TERMINATED BY '${crlf ? '\r\n' : '\n'}' (${cols})`;
     } else if (plan.where === null) {
       const set = plan.columns.map((col, i) => `${q(col)} = ${asVars(plan.exprs[i] ?? 'NULL')}`).join(', ');
       this.load = `LOAD DATA LOCAL INFILE 'loadwire' INTO TABLE ${this.into} ${fmt} (${vars.join(', ')})${set ? ` SET ${set}` : ''}`;
@@ -662,8 +659,9 @@ class MySqlLane implements WriteLane {
     const joined = rows instanceof ConcatRows ? this.joined(rows) : null;
     if (joined !== null) return joined;
     const raw = this.loadRaw === null ? null : rows.delimitedText(',');
-    if (raw !== null && this.loadRaw !== null && this.loadQuoted !== null) {
-      return [{ sql: raw.quoted ? this.loadQuoted : this.loadRaw, body: raw.pieces.map((t) => Buffer.from(t, 'utf8')) }];
+    if (raw !== null && this.loadRaw !== null) {
+      const passed = { quoted: raw.quoted, crlf: raw.crlf };
+      return [{ sql: this.loadRaw(raw.quoted, raw.crlf), body: raw.pieces.map((t) => Buffer.from(t, 'utf8')), passed }];
     }
     return [{ sql: this.load, body: [this.text(rows)] }];
   }
@@ -675,27 +673,24 @@ class MySqlLane implements WriteLane {
    */
   private joined(rows: ConcatRows): LoadBody[] | null {
     const parts = rows.parts.filter((p) => p.count > 0);
-    const statements: { sql: string; body: Buffer[] }[] = [];
+    const statements: { sql: string; body: Buffer[]; passed?: { quoted: boolean; crlf: boolean } }[] = [];
     for (const p of parts) {
       const prepared = this.prepared.get(p);
       if (prepared === undefined) return null;
       for (const b of prepared) {
         const last = statements[statements.length - 1];
         if (last?.sql === b.sql) last.body.push(...b.body);
-        else if (last !== undefined && this.passedThrough(last.sql) && this.passedThrough(b.sql)) {
+        else if (last?.passed && b.passed && last.passed.crlf === b.passed.crlf && this.loadRaw !== null) {
           // Lines without quotes read the same with ENCLOSED BY.
-          last.sql = this.loadQuoted!;
+          last.passed = { quoted: true, crlf: b.passed.crlf };
+          last.sql = this.loadRaw(true, b.passed.crlf);
           last.body.push(...b.body);
-        } else statements.push({ sql: b.sql, body: [...b.body] });
+        } else statements.push({ sql: b.sql, body: [...b.body], ...(b.passed ? { passed: b.passed } : {}) });
       }
     }
     if (statements.length === 0) return null;
     for (const p of parts) this.prepared.delete(p);
     return statements;
-  }
-
-  private passedThrough(sql: string): boolean {
-    return sql === this.loadRaw || sql === this.loadQuoted;
   }
 
   async write(rows: StagedRows, signal: AbortSignal): Promise<WriteOutcome> {
