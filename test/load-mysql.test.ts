@@ -29,6 +29,19 @@ async function rows(table: string): Promise<string[]> {
   return (r as unknown[][]).map((row) => row.map((v) => (v === null ? 'NULL' : String(v as string))).join('|'));
 }
 
+/** The statements LIKE `like` the target was asked while `run` ran, from its general log. */
+async function logged(like: string, run: () => Promise<unknown>): Promise<string[]> {
+  await conn.query("SET GLOBAL log_output = 'TABLE', general_log = 1");
+  try {
+    await run();
+  } finally {
+    await conn.query('SET GLOBAL general_log = 0');
+  }
+  const [found] = await conn.query({ sql: "SELECT argument FROM mysql.general_log WHERE command_type = 'Query' AND argument LIKE ?", rowsAsArray: true }, [like]);
+  await conn.query('TRUNCATE mysql.general_log');
+  return (found as [Buffer | string][]).map(([a]) => String(a));
+}
+
 async function put(name: string, body: string): Promise<SourceSpec> {
   await s3.put(BUCKET, name, body);
   return csvSource(`s3://${BUCKET}/${name}`);
@@ -168,47 +181,34 @@ describe('mysql target loads', () => {
   });
 
   it('passes quoted CSV fields through to LOAD DATA as written when the server reads them the same', async () => {
-    const statements = async (load: () => Promise<unknown>): Promise<string[]> => {
-      await conn.query("SET GLOBAL log_output = 'TABLE', general_log = 1");
-      try {
-        await load();
-      } finally {
-        await conn.query('SET GLOBAL general_log = 0');
-      }
-      const [logged] = await conn.query({ sql: "SELECT argument FROM mysql.general_log WHERE command_type = 'Query' AND argument LIKE 'LOAD DATA%'", rowsAsArray: true });
-      await conn.query('TRUNCATE mysql.general_log');
-      return (logged as [Buffer | string][]).map(([a]) => /FIELDS [\s\S]*?' (?=\()/.exec(String(a))?.[0] ?? String(a));
+    /** Loads `body` as a file; the FIELDS and LINES clauses of its LOAD DATA statements, and the rows that landed. */
+    const load = async (name: string, body: string): Promise<{ statements: string[]; rows: string[] }> => {
+      const src = await put(`${name}${n}.csv`, body);
+      const list = await files(src);
+      const statements = await logged('LOAD DATA%', () => loader.load(request({ ...job(src, list), jobId: `${name}-${n}` }).request));
+      const landed = await rows('t');
+      await conn.query('TRUNCATE w.t');
+      return { statements: statements.map((a) => /FIELDS [\s\S]*?' (?=\()/.exec(a)?.[0] ?? a), rows: landed };
     };
-    const quoted = await put(`q${n}.csv`, '1,"a,b",2,""\n2,"",3,"x y"\n3,c,4,\n');
-    const quotedFiles = await files(quoted);
-    expect(await statements(() => loader.load(request(job(quoted, quotedFiles)).request))).toEqual([
-      `FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' ESCAPED BY '' LINES TERMINATED BY '\n' `,
-    ]);
-    expect(await rows('t')).toEqual(['1|a,b|2|', '2||3|x y', '3|c|4|']);
-    await conn.query('TRUNCATE w.t');
+    expect(await load('q', '1,"a,b",2,""\n2,"",3,"x y"\n3,c,4,\n')).toEqual({
+      statements: [`FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' ESCAPED BY '' LINES TERMINATED BY '\n' `],
+      rows: ['1|a,b|2|', '2||3|x y', '3|c|4|'],
+    });
     // Without quotes in the file, without ENCLOSED BY.
-    const bare = await put(`b${n}.csv`, '1,a b,2,c\n');
-    const bareFiles = await files(bare);
-    expect(await statements(() => loader.load(request({ ...job(bare, bareFiles), jobId: `b-${n}` }).request))).toEqual([
-      "FIELDS TERMINATED BY ',' ESCAPED BY '' LINES TERMINATED BY '\n' ",
-    ]);
-    expect(await rows('t')).toEqual(['1|a b|2|c']);
-    await conn.query('TRUNCATE w.t');
+    expect(await load('b', '1,a b,2,c\n')).toEqual({
+      statements: ["FIELDS TERMINATED BY ',' ESCAPED BY '' LINES TERMINATED BY '\n' "],
+      rows: ['1|a b|2|c'],
+    });
     // The bare word NULL is a string in the file: it goes in the escaped form, where it stays one.
-    const word = await put(`w${n}.csv`, '1,NULL,2,"NULL"\n');
-    const wordFiles = await files(word);
-    expect(await statements(() => loader.load(request({ ...job(word, wordFiles), jobId: `w-${n}` }).request))).toEqual([
-      "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ",
-    ]);
-    expect(await rows('t')).toEqual(['1|NULL|2|NULL']);
-    await conn.query('TRUNCATE w.t');
+    expect(await load('w', '1,NULL,2,"NULL"\n')).toEqual({
+      statements: ["FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "],
+      rows: ['1|NULL|2|NULL'],
+    });
     // Lines ending in '\r\n', as Windows tools write them, go as they are too.
-    const crlf = await put(`r${n}.csv`, '1,"a,b",2,x\r\n2,c,3,y\r\n3,d,4,z');
-    const crlfFiles = await files(crlf);
-    expect(await statements(() => loader.load(request({ ...job(crlf, crlfFiles), jobId: `r-${n}` }).request))).toEqual([
-      `FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' ESCAPED BY '' LINES TERMINATED BY '\r\n' `,
-    ]);
-    expect(await rows('t')).toEqual(['1|a,b|2|x', '2|c|3|y', '3|d|4|z']);
+    expect(await load('r', '1,"a,b",2,x\r\n2,c,3,y\r\n3,d,4,z')).toEqual({
+      statements: [`FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"' ESCAPED BY '' LINES TERMINATED BY '\r\n' `],
+      rows: ['1|a,b|2|x', '2|c|3|y', '3|d|4|z'],
+    });
   });
 
   it('resumes a streaming task after an abort without losing or repeating rows, on parallel lanes', async () => {
@@ -338,17 +338,8 @@ describe('mysql target loads', () => {
   it('CHECKSUM_TABLE reads back each unit\'s key window as it commits, and the whole shadow only when the windows do not account for it', async () => {
     const loadwire = createLoader({ writer, sources: { importDir: '/nonexistent', s3: s3Config() }, decodeInWorker: false, commitBytes: 16 });
     // What the target was asked, from its general log: the read-backs of this job's shadow.
-    const readBacks = async (jobId: string, load: () => Promise<unknown>): Promise<string[]> => {
-      await conn.query("SET GLOBAL log_output = 'TABLE', general_log = 1");
-      try {
-        await load();
-      } finally {
-        await conn.query('SET GLOBAL general_log = 0');
-      }
-      const [logged] = await conn.query({ sql: "SELECT argument FROM mysql.general_log WHERE command_type = 'Query' AND argument LIKE ?", rowsAsArray: true }, [`SELECT %${shadowName(jobId, 't')}%`]);
-      await conn.query('TRUNCATE mysql.general_log');
-      return (logged as [Buffer | string][]).map(([a]) => String(a).replace(/`w`\.`__loadwire_shadow_\w+`/, 'shadow'));
-    };
+    const readBacks = async (jobId: string, load: () => Promise<unknown>): Promise<string[]> =>
+      (await logged(`SELECT %${shadowName(jobId, 't')}%`, load)).map((a) => a.replace(/`w`\.`__loadwire_shadow_\w+`/, 'shadow'));
     const fullScan = (q: string): boolean => /MIN\(`id`\)/.test(q);
     const windowRead = (q: string): boolean => /^SELECT COUNT\(\*\), SUM\(`id`\), SUM\(`qty`\) FROM shadow WHERE `id` BETWEEN \d+ AND \d+$/.test(q);
     const load = async (name: string, ids: number[], jobId: string, extra: Partial<Parameters<typeof request>[1]> = {}) => {
@@ -431,16 +422,12 @@ describe('mysql target loads', () => {
     const ids = Array.from({ length: 20_000 }, (_, i) => i + 1);
     const src = await put(`wf${n}.csv`, `${ids.map((id) => `${id},n${id % 100},${id % 7}`).join('\n')}\n`);
     const loadwire = createLoader({ writer: flaky, sources: { importDir: '/nonexistent', s3: s3Config() }, decodeInWorker: false, commitBytes: 16 });
-    await conn.query("SET GLOBAL log_output = 'TABLE', general_log = 1");
-    try {
-      expect(await loadwire.load(request({ ...job(src, await files(src), importMapping(['id', 'name', 'qty'])), jobId: `wf-${n}` }).request)).toMatchObject({ rowsLoaded: 20_000 });
-    } finally {
-      await conn.query('SET GLOBAL general_log = 0');
-    }
-    const [logged] = await conn.query({ sql: "SELECT argument FROM mysql.general_log WHERE command_type = 'Query' AND argument LIKE ?", rowsAsArray: true }, [`SELECT %MIN(\`id\`)%${shadowName(`wf-${n}`, 't')}%`]);
-    await conn.query('TRUNCATE mysql.general_log');
+    const list = await files(src);
+    const fullReads = await logged(`SELECT %MIN(\`id\`)%${shadowName(`wf-${n}`, 't')}%`, async () => {
+      expect(await loadwire.load(request({ ...job(src, list, importMapping(['id', 'name', 'qty'])), jobId: `wf-${n}` }).request)).toMatchObject({ rowsLoaded: 20_000 });
+    });
     expect(failed).toBeGreaterThan(0);
-    expect(logged).toHaveLength(1);
+    expect(fullReads).toHaveLength(1);
     const [[landed]] = (await conn.query({ sql: 'SELECT COUNT(*), SUM(id) FROM w.t', rowsAsArray: true })) as unknown as [[[number, string]]];
     expect(landed.map(Number)).toEqual([20_000, (20_000 * 20_001) / 2]);
   });
@@ -659,6 +646,7 @@ describe('mysql target CHECKSUM_TABLE windows', () => {
     const publish = async (jobId: string, stray: number | null): Promise<{ reads: string[]; error: unknown }> => {
       const session = await writer.openTask({ jobId, taskId: 't1', database: 'w', table: 't' });
       let error: unknown = null;
+      let found: string[];
       try {
         await session.useShadow(false);
         const lane = await session.lane({ width: 3, columns: ['id', 'name', 'qty'], exprs: ['`__f0`', '`__f1`', '`__f2`'], where: null, direct: true });
@@ -672,19 +660,15 @@ describe('mysql target CHECKSUM_TABLE windows', () => {
         await lane.commit({ file: 's3://b/f.csv', etag: null, startOffset: 0, endOffset: 9, startLine: 1, endLine: 301, header: null, rowsScanned: 300, rowsLoaded: 300, rowsFiltered: 0, bytes: 9, done: true, sums });
         await lane.close();
         if (stray !== null) await conn.query(`INSERT INTO w.${shadowName(jobId, 't')} (id, name, qty) VALUES (?, 'x', 0)`, [stray]);
-        await conn.query("SET GLOBAL log_output = 'TABLE', general_log = 1");
-        await session.publish('append', {
+        found = await logged(`SELECT % FROM \`w\`.\`${shadowName(jobId, 't')}\`%`, () => session.publish('append', {
           expectedRows: 300, sums: new Map([['id', BigInt(sums.id)], ['qty', 300n]]), checksum: 'required',
           windows: ids.map((id) => ({ lo: BigInt(id), hi: BigInt(id) })),
-        }).catch((e: unknown) => (error = e));
+        }).catch((e: unknown) => (error = e)));
       } finally {
-        await conn.query('SET GLOBAL general_log = 0');
         await session.close();
       }
-      const [logged] = await conn.query({ sql: "SELECT argument FROM mysql.general_log WHERE command_type = 'Query' AND argument LIKE ?", rowsAsArray: true }, [`SELECT % FROM \`w\`.\`${shadowName(jobId, 't')}\`%`]);
-      await conn.query('TRUNCATE mysql.general_log');
       // A probe by its first range; any other read is of the whole shadow.
-      const reads = (logged as [Buffer | string][]).map(([a]) => /^SELECT 1 FROM \S+ WHERE (.+?)(?: OR | LIMIT)/.exec(String(a))?.[1] ?? 'read back');
+      const reads = found.map((a) => /^SELECT 1 FROM \S+ WHERE (.+?)(?: OR | LIMIT)/.exec(a)?.[1] ?? 'read back');
       return { reads, error };
     };
     expect(await publish(`probe-${n}`, null)).toEqual({ reads: ['`id` < 2', '`id` BETWEEN 513 AND 513'], error: null });

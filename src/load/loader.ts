@@ -942,38 +942,31 @@ function newUnit(offset: number, line: number): Unit {
 function writeSums(columns: readonly CheckedColumn[], parts: readonly { readonly rows: BatchRows }[], skip: ReadonlySet<number> | null, keyField = -1, bounds?: Bounds): Map<string, bigint | null> {
   const sums = new Map<string, bigint | null>();
   for (const { column, field } of columns) {
-    let sum: bigint | null = 0n;
-    let base = 0;
-    for (const g of parts) {
-      const part = g.rows.integerSum(field, skip, base, field === keyField ? bounds : undefined);
-      base += g.rows.count;
-      if (part === null) {
-        sum = null;
-        break;
+    function* partSums(): Generator<bigint | null> {
+      let base = 0;
+      for (const g of parts) {
+        yield g.rows.integerSum(field, skip, base, field === keyField ? bounds : undefined);
+        base += g.rows.count;
       }
-      sum += part;
     }
-    sums.set(column, sum);
+    sums.set(column, sumOrNull(partSums()));
   }
   return sums;
 }
 
 /** The sums of a write from those of its batches. */
 function joinSums(columns: readonly CheckedColumn[], parts: readonly Gathered[]): Map<string, bigint | null> {
-  const sums = new Map<string, bigint | null>();
-  for (const { column } of columns) {
-    let sum: bigint | null = 0n;
-    for (const g of parts) {
-      const part = g.sums.get(column) ?? null;
-      if (part === null) {
-        sum = null;
-        break;
-      }
-      sum += part;
-    }
-    sums.set(column, sum);
+  return new Map(columns.map(({ column }) => [column, sumOrNull(parts.map((g) => g.sums.get(column) ?? null))]));
+}
+
+/** The total of `parts`, read up to the first null (a column that cannot be checked): then null. */
+function sumOrNull(parts: Iterable<bigint | null>): bigint | null {
+  let sum = 0n;
+  for (const part of parts) {
+    if (part === null) return null;
+    sum += part;
   }
-  return sums;
+  return sum;
 }
 
 /** Adds a write's loaded values of the checked columns to its unit's sums (its error rows are not loaded). */

@@ -60,8 +60,8 @@ export interface StagedRows {
   appendValues(from: number, to: number, out: Value[], numbers?: Uint8Array): void;
   /**
    * The rows as text of `separator`-delimited fields, each bare or in double quotes, and
-   * '\n'-ended (or all '\r\n'-ended) lines, in pieces to be sent one after the other, when the source's own text is
-   * exactly that and means the same to LOAD DATA ... OPTIONALLY ENCLOSED BY '"' ESCAPED BY ''
+   * '\n'-ended (or all '\r\n'-ended) lines, in pieces to be sent one after the other, when the
+   * source's own text is exactly that and means the same to LOAD DATA ... OPTIONALLY ENCLOSED BY '"' ESCAPED BY ''
    * (no doubled quotes, escapes, line breaks in quotes, NULL or bare word NULL; every row whole
    * and in order); else null. Lets a writer pass CSV lines through without rebuilding them (or
    * joining the pieces: a copy of megabytes per write). When no field is in quotes (`quoted`

@@ -730,7 +730,7 @@ class MySqlLane implements WriteLane {
     }
   }
 
-  /** One LOAD DATA of `rows` (and the staged INSERT ... SELECT for a WHERE); clean: no warning. */
+  /** The LOAD DATA statements of `rows` (and the staged INSERT ... SELECT for a WHERE); clean: no warning. */
   private async loadOnce(rows: StagedRows, signal: AbortSignal): Promise<{ loaded: number; clean: boolean }> {
     let loaded = 0;
     let clean = true;
