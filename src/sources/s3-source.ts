@@ -102,6 +102,10 @@ export class S3Source implements Source {
     return { client: this.client, sdk: mod };
   }
 
+  async warm(): Promise<void> {
+    await this.s3();
+  }
+
   private uriOf(key: string): string {
     return `s3://${this.loc.bucket}/${key}`;
   }
@@ -217,9 +221,13 @@ export class S3Source implements Source {
         body.destroy(abortError(signal, `reading ${object.uri}`));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      // Read to the body's own end when it is what was asked for: leaving it early destroys the
+      // connection instead of handing it back for the next request (a new one per file).
+      let unread = whole || res.ContentRange ? (res.ContentLength ?? -1) : -1;
       try {
         for await (const raw of body) {
           let chunk = raw as Buffer;
+          unread -= chunk.length;
           if (skip > 0) {
             if (chunk.length <= skip) {
               skip -= chunk.length;
@@ -233,7 +241,8 @@ export class S3Source implements Source {
           pos += chunk.length;
           failures = 0;
           yield chunk;
-          if (pos >= end) break;
+          // More than was asked for (a store that ignored the Range): cut off here.
+          if (pos >= end && unread !== 0) break;
         }
         if (pos < end) throw Object.assign(new Error(`connection closed after ${pos} of ${end} bytes`), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
       } catch (e) {

@@ -42,6 +42,8 @@ export interface Source {
   open(object: ObjectInfo, options?: OpenOptions): Readable;
   /** Random access for formats that need it (Parquet footers and row groups). */
   read(object: ObjectInfo, start: number, end: number, signal?: AbortSignal): Promise<Uint8Array>;
+  /** Loads what a first read needs (the S3 SDK and its client) ahead of it; optional. */
+  warm?(): Promise<void>;
   /** Releases connections; the source is unusable afterwards. */
   close(): void;
 }
