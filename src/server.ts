@@ -13,7 +13,7 @@ import { SessionFactory } from './session/session-factory.js';
 import { GlobalVariables } from './session/variables.js';
 import { UserRegistry } from './session/users.js';
 import { createTarget } from './targets/create-target.js';
-import { startJobService, type JobService } from './jobs/index.js';
+import { startJobService, type JobLimits, type JobService } from './jobs/index.js';
 import type { Target } from './targets/target.js';
 import { createProtocolServer, variableEnvironment, type TlsMaterial } from './cluster/front-end.js';
 import type { Loader } from './load/contract.js';
@@ -33,6 +33,8 @@ export interface Daemon {
 export interface DaemonDependencies {
   /** The load pipeline the job engine runs tasks with; tests inject a fake. Default: the real one for the target. */
   readonly loader?: Loader;
+  /** The job engine's limits, where a test needs other waits than the defaults. */
+  readonly limits?: Partial<JobLimits>;
 }
 
 /** The state every front end serves: target, job engine, metrics and the ops endpoint. */
@@ -68,7 +70,7 @@ export async function startCore(
   const metrics = new Metrics(connections);
   const catalogStatements: CatalogStatements = catalog ?? new PassthroughCatalog(target);
   const loader = dependencies.loader ?? createLoader({ writer, sources: { importDir: config.importDir }, metrics, warmWorker: true });
-  const jobs = startJobService({ dataDir: config.dataDir, loader, logger: logger.child({ room: 'jobs' }), metrics });
+  const jobs = startJobService({ dataDir: config.dataDir, loader, logger: logger.child({ room: 'jobs' }), metrics, ...(dependencies.limits ? { limits: dependencies.limits } : {}) });
 
   let ops: OpsServer | null = null;
   return {

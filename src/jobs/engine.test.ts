@@ -6,6 +6,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadMetrics } from '../ops/metrics.js';
 import type { QueryResult } from '../protocol/handler.js';
+import { SqlError } from '../protocol/sql-error.js';
 import { parseStatement } from '../sql/index.js';
 import type { SessionContext } from '../session/session.js';
 import { JobEngine, type Clock } from './engine.js';
@@ -308,6 +309,56 @@ describe('JobEngine', () => {
     expect(col(r, 'Imported_Rows')).toEqual([7n, 10n]);
     // only job 2 ran again, with its original task id
     expect(loader.calls.map((c) => [c.request.jobId, c.request.taskId])).toEqual([['2', '2']]);
+  });
+
+  it('tries a one-shot job again on the same task after a transient target failure, with backoff; not after other failures', async () => {
+    const lost = (): SqlError => new SqlError('ER_NET_READ_ERROR', 'Target t:3306 is not reachable: ECONNREFUSED');
+    loader.addFiles('in/1.csv');
+    start({ targetRetries: 2, targetRetryBaseMs: 1_000 });
+    loader.failNext.push(lost(), lost());
+    await run(`IMPORT INTO t FROM 's3://bucket/in/*.csv' WITH DETACHED`);
+    await clock.advance(0);
+    expect(loader.calls).toHaveLength(1);
+    // Not before its backoff: 1 s, then 2 s.
+    await clock.advance(999);
+    expect(loader.calls).toHaveLength(1);
+    await clock.advance(1);
+    expect(loader.calls).toHaveLength(2);
+    expect(col(await run('SHOW IMPORT JOB 1'), 'Status')).toEqual(['running']);
+    await clock.advance(2_000);
+    expect(col(await run('SHOW IMPORT JOB 1'), 'Status')).toEqual(['finished']);
+    expect(loader.calls.map((c) => [c.request.jobId, c.request.taskId])).toEqual([['1', '1'], ['1', '1'], ['1', '1']]);
+    expect(loader.discarded).toEqual([]);
+
+    // A failure that is not the target going away fails at once, and what the job left is discarded.
+    loader.failNext.push(new SqlError('ER_NO_SUCH_TABLE', "Table 'd.u' doesn't exist"));
+    await run(`IMPORT INTO u FROM 's3://bucket/in/*.csv' WITH DETACHED`);
+    await clock.advance(0);
+    expect(col(await run('SHOW IMPORT JOB 2'), 'Status')).toEqual(['failed']);
+    expect(loader.calls).toHaveLength(4);
+    expect(loader.discarded).toEqual(['2']);
+  });
+
+  it('fails a one-shot job after its last retry and discards what it left once the target answers again', async () => {
+    const lost = (): SqlError => new SqlError('ER_NET_READ_ERROR', 'Target t:3306 is not reachable: ECONNREFUSED');
+    loader.addFiles('in/1.csv');
+    start({ targetRetries: 1, targetRetryBaseMs: 1_000, retentionSweepMs: 10_000 });
+    loader.failNext.push(lost(), lost());
+    loader.failDiscards = 2;
+    await run(`IMPORT INTO t FROM 's3://bucket/in/*.csv' WITH DETACHED`);
+    await clock.advance(1_000);
+    const r = await run('SHOW IMPORT JOB 1');
+    expect(col(r, 'Status')).toEqual(['failed']);
+    expect(col(r, 'Result_Message')).toEqual(['Target t:3306 is not reachable: ECONNREFUSED']);
+    expect(loader.calls).toHaveLength(2);
+    // The discard at the failure and the sweep's first try meet the target down; the next one succeeds.
+    expect(loader.discarded).toEqual([]);
+    await clock.advance(10_000);
+    expect(loader.discarded).toEqual([]);
+    await clock.advance(10_000);
+    expect(loader.discarded).toEqual(['1']);
+    await clock.advance(10_000);
+    expect(loader.discarded).toEqual(['1']);
   });
 
   it('fails a job that exceeds its timeout', async () => {

@@ -4,7 +4,7 @@
 // class holds only what a running process needs (abort controllers, poll and resume times, waiters).
 
 import type { Logger } from 'pino';
-import type { FileRef, LaneLimit, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader } from '../load/contract.js';
+import { isTransientTargetFailure, type FileRef, type LaneLimit, type LedgerEntry, type LoadProgress, type LoadRequest, type LoadResult, type Loader } from '../load/contract.js';
 import type { LoadMetrics } from '../ops/metrics.js';
 import { SqlError, isSqlError } from '../protocol/sql-error.js';
 import { JobAbort, abortReasonOf, messageOf, queueFullError, type AbortReason } from './errors.js';
@@ -52,6 +52,8 @@ interface RunningJob {
 const ZERO: LoadProgress = { filesDone: 0, bytesRead: 0, rowsScanned: 0, rowsLoaded: 0, rowsFiltered: 0 };
 /** How often a running one-shot job's progress is written to the store. */
 const PROGRESS_WRITE_MS = 500;
+/** Pending discards tried per sweep. */
+const SWEEP_DISCARDS = 16;
 /** How long CANCEL / PAUSE / DROP wait for a running task to roll back before answering. */
 const ABORT_WAIT_MS = 30_000;
 
@@ -74,6 +76,8 @@ export class JobEngine {
   private timer: unknown = null;
   private timerAt = Infinity;
   private sweepTimer: unknown = null;
+  /** Jobs whose discard is under way (a sweep does not start a second). */
+  private readonly discarding = new Set<number>();
   private started = false;
   private stopped = false;
 
@@ -310,6 +314,8 @@ export class JobEngine {
   private sweep(): void {
     if (this.stopped) return;
     try {
+      // Leftovers of jobs that ended while their target could not be reached.
+      for (const job of this.store.listDiscardPending(SWEEP_DISCARDS)) void this.discard(job);
       const removed = this.store.purgeExpired(this.clock.now() - this.limits.labelKeepMaxSecond * 1000);
       let total = 0;
       for (const [state, n] of removed) {
@@ -372,11 +378,26 @@ export class JobEngine {
     for (const w of set) w();
   }
 
+  /**
+   * Drops what a one-shot job left in the target (its shadow table, staged ledger entries). When
+   * the target does not answer, the job is marked and the sweep tries again until it does.
+   */
   private async discard(job: Job): Promise<void> {
+    if (this.discarding.has(job.id)) return;
+    this.discarding.add(job.id);
+    let pending = false;
     try {
       await this.loader.discard(String(job.id), job.database, job.table);
     } catch (e) {
-      this.logger?.warn({ jobId: job.id, err: messageOf(e) }, 'discarding what a cancelled job left failed');
+      this.logger?.warn({ jobId: job.id, err: messageOf(e) }, 'discarding what the job left in the target failed; will try again');
+      pending = true;
+    } finally {
+      this.discarding.delete(job.id);
+    }
+    try {
+      if (!this.stopped) this.store.setDiscardPending(job.id, pending);
+    } catch (e) {
+      this.logger?.error({ jobId: job.id, err: messageOf(e) }, 'recording a pending discard failed');
     }
   }
 
@@ -432,38 +453,51 @@ export class JobEngine {
     let task: Task | null = this.store.findRunningTask(job.id);
     let files: FileRef[] = task === null ? [] : [...task.files];
     try {
-      const spec = jobSpec(job.statement, job.properties);
-      if (task !== null) {
-        // Restarted: the ledger says whether the task already committed (atomicity 'job': all or nothing).
-        const entries = (await this.loader.committed(String(job.id))).filter((e) => e.taskId === String(task?.id));
-        if (entries.length > 0) {
-          const committed = ledgerProgress(entries);
-          this.finishOneShot(job, task.id, files, committed, null);
-          this.taskEnded(startedAt, 'succeeded', committed);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const spec = jobSpec(job.statement, job.properties);
+          if (task !== null) {
+            // Restarted or retried: the ledger says whether the task already committed (atomicity 'job': all or nothing).
+            const entries = (await this.loader.committed(String(job.id))).filter((e) => e.taskId === String(task?.id));
+            if (entries.length > 0) {
+              const committed = ledgerProgress(entries);
+              this.finishOneShot(job, task.id, files, committed, null);
+              this.taskEnded(startedAt, 'succeeded', committed);
+              return;
+            }
+          } else {
+            files = spec.source === null ? [] : await this.loader.listFiles(spec.source, { signal });
+            task = this.store.findRunningTask(job.id) ?? { id: this.store.insertTask(job.id, files, this.clock.now()) } as Task;
+          }
+          const taskId = task.id;
+          const totals = { totalFiles: files.length, totalBytes: files.reduce((n, f) => n + f.size, 0) };
+          this.store.updateProgress(job.id, { ...totals, ...progressOf(ZERO) }, this.clock.now());
+          let lastWrite = 0;
+          const result: LoadResult = await this.loader.load(
+            this.request(job, spec, taskId, files, 'job', signal, (p) => {
+              const now = this.clock.now();
+              if (now - lastWrite < PROGRESS_WRITE_MS) return;
+              lastWrite = now;
+              this.store.updateProgress(job.id, { ...totals, ...progressOf(p) }, now);
+            }),
+          );
+          this.store.updateProgress(job.id, { ...totals, ...progressOf(result) }, this.clock.now());
+          this.finishOneShot(job, taskId, files, result, result.firstError);
+          this.taskEnded(startedAt, 'succeeded', result);
           return;
+        } catch (e) {
+          // The target went away (restarted, failed over) or a lock was in the way: the load kept
+          // what it had staged, and the next attempt resumes after its last committed unit.
+          if (abortReasonOf(signal) !== null || attempt > this.limits.targetRetries || !isTransientTargetFailure(e)) throw e;
+          const wait = Math.min(this.limits.autoResumeMaxMs, this.limits.targetRetryBaseMs * 2 ** (attempt - 1));
+          this.logger?.warn({ jobId: job.id, err: messageOf(e), attempt, retryInMs: wait }, 'target failed during an import; retrying from the last committed unit');
+          await this.sleep(wait, signal);
         }
-      } else {
-        files = spec.source === null ? [] : await this.loader.listFiles(spec.source, { signal });
-        task = this.store.findRunningTask(job.id) ?? { id: this.store.insertTask(job.id, files, this.clock.now()) } as Task;
       }
-      const taskId = task.id;
-      const totals = { totalFiles: files.length, totalBytes: files.reduce((n, f) => n + f.size, 0) };
-      this.store.updateProgress(job.id, { ...totals, ...progressOf(ZERO) }, this.clock.now());
-      let lastWrite = 0;
-      const result: LoadResult = await this.loader.load(
-        this.request(job, spec, taskId, files, 'job', signal, (p) => {
-          const now = this.clock.now();
-          if (now - lastWrite < PROGRESS_WRITE_MS) return;
-          lastWrite = now;
-          this.store.updateProgress(job.id, { ...totals, ...progressOf(p) }, now);
-        }),
-      );
-      this.store.updateProgress(job.id, { ...totals, ...progressOf(result) }, this.clock.now());
-      this.finishOneShot(job, taskId, files, result, result.firstError);
-      this.taskEnded(startedAt, 'succeeded', result);
     } catch (e) {
       const reason = abortReasonOf(signal);
       if (reason === 'shutdown') return;
+      if (reason === null && task !== null && (await this.endedByDiscard(job, task.id, files, startedAt))) return;
       const now = this.clock.now();
       if (task !== null) {
         this.endTask(job.id, task.id, reason === 'cancel' || reason === 'drop' ? 'CANCELED' : 'FAILED', failureMessage(e, reason, job), null);
@@ -482,6 +516,35 @@ export class JobEngine {
     } finally {
       disarm();
     }
+  }
+
+  /**
+   * What a failed one-shot task left in the target goes: the shadow a transient failure kept for
+   * the retries, or one the load could not drop itself (when the target does not answer now, it
+   * stays until a CANCEL or DROP of the job). A publish the failure interrupted past its commit
+   * point is finished by the discard instead: then the job did finish, and true says so.
+   */
+  private async endedByDiscard(job: Job, taskId: number, files: readonly FileRef[], startedAt: number): Promise<boolean> {
+    await this.discard(job);
+    const entries = (await this.loader.committed(String(job.id)).catch(() => [])).filter((e) => e.taskId === String(taskId));
+    if (entries.length === 0) return false;
+    const committed = ledgerProgress(entries);
+    this.finishOneShot(job, taskId, files, committed, null);
+    this.taskEnded(startedAt, 'succeeded', committed);
+    return true;
+  }
+
+  /** Waits `ms`, or less when `signal` aborts. */
+  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.clock.clearTimer(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = this.clock.setTimer(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   private finishOneShot(job: Job, taskId: number, files: readonly FileRef[], result: LoadProgress, firstError: string | null): void {

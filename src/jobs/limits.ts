@@ -25,6 +25,12 @@ export interface JobLimits {
   /** Auto-resume backoff of a streaming job paused by a failure: base * 2^(failures-1), capped. */
   readonly autoResumeBaseMs: number;
   readonly autoResumeMaxMs: number;
+  /**
+   * A one-shot job whose target failed transiently (restart, failover, lock conflict) is tried
+   * again this many times, resuming after its last committed unit, with backoff base * 2^(n-1).
+   */
+  readonly targetRetries: number;
+  readonly targetRetryBaseMs: number;
   /** How often finished jobs past retention are removed. */
   readonly retentionSweepMs: number;
   /** Error rows kept per job. */
@@ -46,6 +52,9 @@ export const DEFAULT_LIMITS: JobLimits = {
   defaultMaxBatchBytes: 10 * 1024 ** 3,
   autoResumeBaseMs: 5_000,
   autoResumeMaxMs: 5 * 60_000,
+  // 1 + 2 + 4 + 8 + 16 s: a server restart or a failover, not an outage.
+  targetRetries: 5,
+  targetRetryBaseMs: 1_000,
   retentionSweepMs: 60_000,
   maxErrorRowsPerJob: 1000,
 };

@@ -4,9 +4,19 @@
 // (read, decode, map, write with the ledger, atomically). Neither imports the other's internals.
 
 import type { ColumnAssignment, Expr, ImportColumn, ImportOption, SelectItem } from '../sql/ast.js';
-import type { LaneLimit } from '../targets/bulk-writer.js';
+import { targetErrorKind, type LaneLimit } from '../targets/bulk-writer.js';
 
 export type { LaneLimit };
+
+/**
+ * A load that failed on the target's side in a way a later attempt may not meet: the connection
+ * broke (the server restarted, failed over, or could not be reached) or another transaction was
+ * in the way. What such a load staged stays for the next attempt, which resumes after its last
+ * committed unit.
+ */
+export function isTransientTargetFailure(e: unknown): boolean {
+  return targetErrorKind(e) === 'transient';
+}
 
 /** Where the rows come from, as the statement said it. */
 export interface SourceSpec {

@@ -14,7 +14,7 @@ import { FIELD_IN_EXTRA, FIELD_IN_TEXT, FIELD_NULL, TextBatch, type TextBatchDat
 import { ConcatRows, NUMERIC_INTEGER, NUMERIC_NONE, isLockConflict, targetErrorKind, type BulkWriter, type DelimitedText, type KeyWindow, type LaneLimit, type LedgerRecord, type StagedRows, type TaskSession, type WriteLane, type WriteOutcome, type WritePlan } from '../targets/bulk-writer.js';
 import { plainNumber } from './plain-number.js';
 import type { LoadMetrics } from '../ops/metrics.js';
-import type { ErrorRow, FileRef, LedgerEntry, LoadProgress, LoadRequest, LoadResult, Loader, SourceSpec } from './contract.js';
+import { isTransientTargetFailure, type ErrorRow, type FileRef, type LedgerEntry, type LoadProgress, type LoadRequest, type LoadResult, type Loader, type SourceSpec } from './contract.js';
 import { FIELD_PREFIX, bindFields, planMapping, planSql, type MappingPlan } from './mapping.js';
 import type { TableDef } from '../targets/target.js';
 import { isIntegerType } from '../targets/mysql-types.js';
@@ -543,8 +543,11 @@ export class PipelineLoader implements Loader {
     } catch (e) {
       // No read-back may still be running on the shadow (it would hold the DROP up).
       await windows?.windows().catch(() => undefined);
-      // A one-shot task leaves nothing behind; a streaming one keeps its committed batches.
-      if (shadowed) await this.target(session.dropShadow());
+      // A one-shot task leaves nothing behind; a streaming one keeps its committed batches. After
+      // the target failed transiently the shadow stays for the engine's next attempt, which
+      // resumes from it (and a CANCEL, DROP or the last failure discards it); a failure to drop
+      // it must not hide the error that ended the task.
+      if (shadowed && !isTransientTargetFailure(e)) await this.target(session.dropShadow()).catch(() => undefined);
       throw e;
     }
     request.onProgress(progressOf(totals));

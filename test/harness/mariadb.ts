@@ -20,6 +20,8 @@ export interface MariaDbInstance {
   dataDir: string;
   url: string;
   stop(): Promise<void>;
+  /** Shuts the server down cleanly and starts it again on the same datadir and port, after `downMs` down. */
+  restart(downMs?: number): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -64,46 +66,65 @@ export async function startMariaDb(options: { extraArgs?: string[] } = {}): Prom
     '--skip-test-db',
   ]);
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    mariadbd,
-    [
-      '--no-defaults',
-      `--datadir=${join(dataDir, 'data')}`,
-      `--socket=${join(dataDir, 'mysqld.sock')}`,
-      `--pid-file=${join(dataDir, 'mysqld.pid')}`,
-      `--port=${port}`,
-      '--bind-address=127.0.0.1',
-      `--user=${user}`,
-      '--local-infile=1',
-      '--character-set-server=utf8mb4',
-      '--collation-server=utf8mb4_general_ci',
-      '--innodb-buffer-pool-size=256M',
-      '--innodb-flush-log-at-trx-commit=2',
-      '--max-connections=1000',
-      '--skip-log-bin',
-      ...(options.extraArgs ?? []),
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const args = [
+    '--no-defaults',
+    `--datadir=${join(dataDir, 'data')}`,
+    `--socket=${join(dataDir, 'mysqld.sock')}`,
+    `--pid-file=${join(dataDir, 'mysqld.pid')}`,
+    `--port=${port}`,
+    '--bind-address=127.0.0.1',
+    `--user=${user}`,
+    '--local-infile=1',
+    '--character-set-server=utf8mb4',
+    '--collation-server=utf8mb4_general_ci',
+    '--innodb-buffer-pool-size=256M',
+    '--innodb-flush-log-at-trx-commit=2',
+    '--max-connections=1000',
+    '--skip-log-bin',
+    ...(options.extraArgs ?? []),
+  ];
 
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const c = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root', password: '' });
-      await c.query('CREATE DATABASE IF NOT EXISTS test');
-      await c.end();
-      break;
-    } catch (e) {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        child.kill('SIGKILL');
-        await rm(dataDir, { recursive: true, force: true });
-        throw new Error(`mariadbd did not start: ${(e as Error).message}\n${stderr}`);
+  interface Running {
+    readonly child: ChildProcess;
+    readonly exited: Promise<number | null>;
+  }
+  /** Starts mariadbd on the datadir and port and waits until it answers. */
+  const launch = async (): Promise<Running> => {
+    const child: ChildProcess = spawn(mariadbd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const c = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root', password: '' });
+        await c.query('CREATE DATABASE IF NOT EXISTS test');
+        await c.end();
+        return { child, exited };
+      } catch (e) {
+        if (child.exitCode !== null || Date.now() > deadline) {
+          child.kill('SIGKILL');
+          throw new Error(`mariadbd did not start: ${(e as Error).message}\n${stderr}`);
+        }
+        await new Promise((r) => setTimeout(r, 200));
       }
-      await new Promise((r) => setTimeout(r, 200));
     }
+  };
+  /** A clean shutdown (SIGTERM), as a service restart does. */
+  const shutdown = async (r: Running): Promise<void> => {
+    if (r.child.exitCode !== null) return;
+    r.child.kill('SIGTERM');
+    const timer = setTimeout(() => r.child.kill('SIGKILL'), 15_000);
+    await r.exited;
+    clearTimeout(timer);
+  };
+
+  let running: Running;
+  try {
+    running = await launch();
+  } catch (e) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
   }
 
   return {
@@ -114,13 +135,13 @@ export async function startMariaDb(options: { extraArgs?: string[] } = {}): Prom
     dataDir,
     url: `mysql://root@127.0.0.1:${port}/test`,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await shutdown(running);
       await rm(dataDir, { recursive: true, force: true });
+    },
+    async restart(downMs = 0) {
+      await shutdown(running);
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      running = await launch();
     },
   };
 }

@@ -77,7 +77,14 @@ export class FakeLoader implements Loader {
     return Promise.resolve(this.ledger.filter((e) => e.jobId === jobId));
   }
 
+  /** Discards that fail (the target unreachable) before they succeed again. */
+  failDiscards = 0;
+
   discard(jobId: string): Promise<void> {
+    if (this.failDiscards > 0) {
+      this.failDiscards--;
+      return Promise.reject(new SqlError('ER_NET_READ_ERROR', 'Target t:3306 is not reachable: ECONNREFUSED'));
+    }
     this.discarded.push(jobId);
     return Promise.resolve();
   }

@@ -7,6 +7,7 @@ import type { JobState } from '../states.js';
 import { alterPausedJob, type JobAlteration } from './alter-job.js';
 import { openStoreDb, type StoreDb } from './database.js';
 import { deleteJob, purgeExpiredJobs } from './delete-job.js';
+import { listDiscardPending, setDiscardPending } from './discard-pending.js';
 import { insertErrorRows, listErrorRows, type StoredErrorRow } from './error-rows.js';
 import { findJobById, findJobByName } from './find-job.js';
 import { finishTask, type TaskOutcome } from './finish-task.js';
@@ -73,6 +74,12 @@ export class JobStore {
   }
   purgeExpired(cutoff: number): Map<JobState, number> {
     return purgeExpiredJobs(this.db, cutoff);
+  }
+  setDiscardPending(id: number, pending: boolean): void {
+    setDiscardPending(this.db, id, pending);
+  }
+  listDiscardPending(limit: number): Job[] {
+    return listDiscardPending(this.db, limit);
   }
   insertTask(jobId: number, files: readonly FileRef[], now: number): number {
     return insertTask(this.db, jobId, files, now);

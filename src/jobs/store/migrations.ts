@@ -130,6 +130,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // A job that ended while its target could not be reached still has a shadow table (and
+    // staged ledger entries) there: marked, and discarded by the sweep once the target answers.
+    version: 4,
+    sql: `
+      ALTER TABLE jobs ADD COLUMN discard_pending INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX jobs_discard_pending ON jobs (id) WHERE discard_pending = 1;
+    `,
+  },
 ];
 
 export function applyMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {

@@ -23,6 +23,8 @@ interface ServerError {
   sqlMessage?: string;
   code?: string;
   message?: string;
+  /** mysql2: the connection is unusable after this error. */
+  fatal?: boolean;
 }
 
 const CONNECTION_FAILURES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|PROTOCOL_CONNECTION_LOST|PROTOCOL_SEQUENCE_TIMEOUT|ER_CON_COUNT_ERROR)$/;
@@ -35,6 +37,11 @@ export function toSqlError(e: unknown, where: string): unknown {
   }
   if (err?.code && CONNECTION_FAILURES.test(err.code)) {
     return new SqlError('ER_NET_READ_ERROR', `Target ${where} is not reachable: ${err.code}`);
+  }
+  // A connection the server closed while it was idle (a restart between two statements): the
+  // driver refuses the next statement with no code, only `fatal`.
+  if (err?.fatal === true && typeof err.errno !== 'number') {
+    return new SqlError('ER_NET_READ_ERROR', `Target ${where} closed the connection: ${err.message ?? 'connection lost'}`);
   }
   return e;
 }
