@@ -49,6 +49,12 @@ interface RunningJob {
   readonly tableKey: string | null;
 }
 
+/** A one-shot job's task and its files, kept from one attempt to the next. */
+interface OneShotState {
+  task: Task | null;
+  files: FileRef[];
+}
+
 const ZERO: LoadProgress = { filesDone: 0, bytesRead: 0, rowsScanned: 0, rowsLoaded: 0, rowsFiltered: 0 };
 /** How often a running one-shot job's progress is written to the store. */
 const PROGRESS_WRITE_MS = 500;
@@ -450,40 +456,12 @@ export class JobEngine {
     const signal = controller.signal;
     const startedAt = this.clock.now();
     const disarm = this.deadline(job, controller);
-    let task: Task | null = this.store.findRunningTask(job.id);
-    let files: FileRef[] = task === null ? [] : [...task.files];
+    const existing = this.store.findRunningTask(job.id);
+    const state: OneShotState = { task: existing, files: existing === null ? [] : [...existing.files] };
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          const spec = jobSpec(job.statement, job.properties);
-          if (task !== null) {
-            // Restarted or retried: the ledger says whether the task already committed (atomicity 'job': all or nothing).
-            const entries = (await this.loader.committed(String(job.id))).filter((e) => e.taskId === String(task?.id));
-            if (entries.length > 0) {
-              const committed = ledgerProgress(entries);
-              this.finishOneShot(job, task.id, files, committed, null);
-              this.taskEnded(startedAt, 'succeeded', committed);
-              return;
-            }
-          } else {
-            files = spec.source === null ? [] : await this.loader.listFiles(spec.source, { signal });
-            task = this.store.findRunningTask(job.id) ?? { id: this.store.insertTask(job.id, files, this.clock.now()) } as Task;
-          }
-          const taskId = task.id;
-          const totals = { totalFiles: files.length, totalBytes: files.reduce((n, f) => n + f.size, 0) };
-          this.store.updateProgress(job.id, { ...totals, ...progressOf(ZERO) }, this.clock.now());
-          let lastWrite = 0;
-          const result: LoadResult = await this.loader.load(
-            this.request(job, spec, taskId, files, 'job', signal, (p) => {
-              const now = this.clock.now();
-              if (now - lastWrite < PROGRESS_WRITE_MS) return;
-              lastWrite = now;
-              this.store.updateProgress(job.id, { ...totals, ...progressOf(p) }, now);
-            }),
-          );
-          this.store.updateProgress(job.id, { ...totals, ...progressOf(result) }, this.clock.now());
-          this.finishOneShot(job, taskId, files, result, result.firstError);
-          this.taskEnded(startedAt, 'succeeded', result);
+          await this.oneShotAttempt(job, state, signal, startedAt);
           return;
         } catch (e) {
           // The target went away (restarted, failed over) or a lock was in the way: the load kept
@@ -497,7 +475,8 @@ export class JobEngine {
     } catch (e) {
       const reason = abortReasonOf(signal);
       if (reason === 'shutdown') return;
-      if (reason === null && task !== null && (await this.endedByDiscard(job, task.id, files, startedAt))) return;
+      const task = state.task;
+      if (reason === null && task !== null && (await this.endedByDiscard(job, task.id, state.files, startedAt))) return;
       const now = this.clock.now();
       if (task !== null) {
         this.endTask(job.id, task.id, reason === 'cancel' || reason === 'drop' ? 'CANCELED' : 'FAILED', failureMessage(e, reason, job), null);
@@ -520,8 +499,8 @@ export class JobEngine {
 
   /**
    * What a failed one-shot task left in the target goes: the shadow a transient failure kept for
-   * the retries, or one the load could not drop itself (when the target does not answer now, it
-   * stays until a CANCEL or DROP of the job). A publish the failure interrupted past its commit
+   * the retries, or one the load could not drop itself (when the target does not answer now,
+   * discard() marks the job for the sweep). A publish the failure interrupted past its commit
    * point is finished by the discard instead: then the job did finish, and true says so.
    */
   private async endedByDiscard(job: Job, taskId: number, files: readonly FileRef[], startedAt: number): Promise<boolean> {
@@ -545,6 +524,40 @@ export class JobEngine {
       const timer = this.clock.setTimer(done, ms);
       signal.addEventListener('abort', done, { once: true });
     });
+  }
+
+  /** One run of a one-shot job's task: listed and recorded on the first, resumed from the ledger on later ones. */
+  private async oneShotAttempt(job: Job, state: OneShotState, signal: AbortSignal, startedAt: number): Promise<void> {
+    const spec = jobSpec(job.statement, job.properties);
+    if (state.task !== null) {
+      // Restarted or retried: the ledger says whether the task already committed (atomicity 'job': all or nothing).
+      const taskId = String(state.task.id);
+      const entries = (await this.loader.committed(String(job.id))).filter((e) => e.taskId === taskId);
+      if (entries.length > 0) {
+        const committed = ledgerProgress(entries);
+        this.finishOneShot(job, state.task.id, state.files, committed, null);
+        this.taskEnded(startedAt, 'succeeded', committed);
+        return;
+      }
+    } else {
+      state.files = spec.source === null ? [] : await this.loader.listFiles(spec.source, { signal });
+      state.task = this.store.findRunningTask(job.id) ?? { id: this.store.insertTask(job.id, state.files, this.clock.now()) } as Task;
+    }
+    const { task, files } = state;
+    const totals = { totalFiles: files.length, totalBytes: files.reduce((n, f) => n + f.size, 0) };
+    this.store.updateProgress(job.id, { ...totals, ...progressOf(ZERO) }, this.clock.now());
+    let lastWrite = 0;
+    const result: LoadResult = await this.loader.load(
+      this.request(job, spec, task.id, files, 'job', signal, (p) => {
+        const now = this.clock.now();
+        if (now - lastWrite < PROGRESS_WRITE_MS) return;
+        lastWrite = now;
+        this.store.updateProgress(job.id, { ...totals, ...progressOf(p) }, now);
+      }),
+    );
+    this.store.updateProgress(job.id, { ...totals, ...progressOf(result) }, this.clock.now());
+    this.finishOneShot(job, task.id, files, result, result.firstError);
+    this.taskEnded(startedAt, 'succeeded', result);
   }
 
   private finishOneShot(job: Job, taskId: number, files: readonly FileRef[], result: LoadProgress, firstError: string | null): void {
