@@ -2,6 +2,7 @@
 // SQLite, defaults and NOT NULL, filter ratio, error rows, atomic publish, overwrite, abort with
 // no residue, the non-empty refusal, and resumption from the ledger.
 
+import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -157,6 +158,43 @@ describe('embedded target loads', () => {
     const again = await loader.load(request(job(src, await files(src))).request);
     expect(again.rowsLoaded).toBe(3);
     expect(await rows('t')).toHaveLength(3);
+  });
+
+  it('fails on a full disk with 1114 and a message that says what to fix, leaving the table as it was', async () => {
+    // A real full disk: the warehouse on an 8 MB tmpfs (the test runs as root, as CI does).
+    const full = mkdtempSync(join(tmpdir(), 'loadwire-full-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', full]);
+    const small = EmbeddedTarget.open({ directory: full });
+    const writer = new EmbeddedBulkWriter({ directory: full });
+    const filling = createLoader({ writer, sources: { importDir: dir }, decodeInWorker: false });
+    try {
+      await small.execute('CREATE DATABASE w', { database: null });
+      await small.execute('CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(64), qty INT)', { database: 'w' });
+      await small.execute("INSERT INTO t VALUES (0, 'before', 1)", { database: 'w' });
+      const path = join(dir, 'fills.csv');
+      const fd = openSync(path, 'w');
+      for (let from = 1; from <= 300_000; from += 10_000) {
+        writeSync(fd, Array.from({ length: 10_000 }, (_, k) => `${from + k},name-${from + k}-padded-to-be-long,${k % 100}\n`).join(''));
+      }
+      closeSync(fd);
+      const src = csvSource(path);
+      const list = await filling.listFiles(src, { signal: new AbortController().signal });
+      const r = request({ jobId: `full-${n}`, database: 'w', table: 't', source: src, files: list, mapping: importMapping(null) });
+      await expect(filling.load(r.request)).rejects.toMatchObject({ errno: 1114, sqlState: 'HY000', message: expect.stringMatching(/^The table is full: the disk that holds the embedded warehouse \(--data-dir\) has no space left/) as unknown });
+      const db = new Database(join(full, 'w.sqlite'), { readonly: true });
+      try {
+        expect(db.prepare('SELECT * FROM t').all()).toEqual([{ id: 0, name: 'before', qty: 1 }]);
+        expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '__loadwire_shadow%'").all()).toEqual([]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await filling.close?.();
+      await writer.close();
+      await small.close();
+      execFileSync('umount', [full]);
+      rmSync(full, { recursive: true, force: true });
+    }
   });
 
   it('keeps a decode worker warm between loads (the daemon), and replaces it if it died while idle', async () => {

@@ -489,13 +489,22 @@ class EmbeddedLane implements WriteLane {
 
   async commit(record: Parameters<WriteLane['commit']>[0]): Promise<void> {
     await this.begin();
-    this.db.prepare(`INSERT INTO ${quoteIdent(LEDGER_TABLE)} (job_id, task_id, table_name, file, etag, start_offset, end_offset, start_line, end_line, header, rows_scanned, rows_loaded, rows_filtered, bytes, done, state, committed_at, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      this.spec.jobId, this.spec.taskId, this.def.name, record.file, record.etag, record.startOffset, record.endOffset, record.startLine, record.endLine,
-      record.header ? JSON.stringify(record.header) : null, record.rowsScanned, record.rowsLoaded, record.rowsFiltered, record.bytes, record.done ? 1 : 0,
-      this.into.startsWith(SHADOW_PREFIX) ? 'staged' : 'committed', nowText(), record.sums === null ? null : JSON.stringify(record.sums),
-    );
     try {
+      this.db.prepare(`INSERT INTO ${quoteIdent(LEDGER_TABLE)} (job_id, task_id, table_name, file, etag, start_offset, end_offset, start_line, end_line, header, rows_scanned, rows_loaded, rows_filtered, bytes, done, state, committed_at, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        this.spec.jobId, this.spec.taskId, this.def.name, record.file, record.etag, record.startOffset, record.endOffset, record.startLine, record.endLine,
+        record.header ? JSON.stringify(record.header) : null, record.rowsScanned, record.rowsLoaded, record.rowsFiltered, record.bytes, record.done ? 1 : 0,
+        this.into.startsWith(SHADOW_PREFIX) ? 'staged' : 'committed', nowText(), record.sums === null ? null : JSON.stringify(record.sums),
+      );
       this.db.exec('COMMIT');
+    } catch (e) {
+      // A full disk shows here first, when the unit's pages go to the write-ahead log. The unit
+      // is undone while this lane still holds the file's write lock.
+      try {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // The connection closes with the lane; SQLite undoes what was not committed.
+      }
+      throw toSqlError(e, this.errorContext('COMMIT'));
     } finally {
       this.unlock();
     }

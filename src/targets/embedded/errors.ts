@@ -104,7 +104,7 @@ export function toSqlError(e: unknown, ctx: ErrorContext): SqlError {
     return new SqlError('ER_LOCK_WAIT_TIMEOUT', 'Lock wait timeout exceeded; try restarting transaction');
   }
   if (code === 'SQLITE_FULL' || /database or disk is full/.test(message)) {
-    return new SqlError('ER_RECORD_FILE_FULL', 'The table is full');
+    return new SqlError('ER_RECORD_FILE_FULL', 'The table is full: the disk that holds the embedded warehouse (--data-dir) has no space left; free some and run the statement or job again');
   }
   if (code === 'SQLITE_INTERRUPT' || /interrupted/.test(message)) {
     return new SqlError('ER_QUERY_INTERRUPTED', 'Query execution was interrupted');
