@@ -118,6 +118,9 @@ describe('mysql target loads', () => {
     expect(err).toBeInstanceOf(SqlError);
     expect((err as SqlError).message).toMatch(/qty/);
     expect(r.reports.errors.map((e) => e.line)).toEqual([2, 3]);
+    // The server's messages name the table the rows were for, not the private shadow they went to.
+    for (const e of r.reports.errors) expect(e.reason).not.toMatch(/__loadwire_shadow/);
+    expect(r.reports.errors[0]?.reason).toMatch(/^Incorrect integer value: 'notanumber' for column `w`\.`t`\.`qty` at row 2$/);
     expect(await rows('t')).toEqual([]);
 
     await conn.query("INSERT INTO w.t (id, name) VALUES (100, 'old')");

@@ -3,8 +3,10 @@
 // does. An IMPORT INTO resumes after its last committed unit and finishes with exactly the source
 // rows; a streaming job pauses, resumes by itself and loses or repeats nothing; an import whose
 // target stays down past its retries fails with the reason, and what it staged is gone once the
-// target is back.
+// target is back. And a target whose disk fills up fails the import with the server's own error,
+// leaving the table as it was.
 
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +139,44 @@ describe('the MySQL target restarts during loads', () => {
     } finally {
       await c.end();
       await daemon.stop();
+    }
+  }, 120_000);
+});
+
+describe('the MySQL target runs out of disk', () => {
+  it('an IMPORT INTO fails with the server\'s 1114 and leaves the table empty, with no shadow', async () => {
+    // The target's datadir on a 150 MB tmpfs (the test runs as root, as CI does); a small redo
+    // log, and fsync since tmpfs has no O_DIRECT.
+    const disk = await mkdtemp(join(tmpdir(), 'loadwire-target-disk-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=150m', 'tmpfs', disk]);
+    let full: MariaDbInstance | null = null;
+    try {
+      full = await startMariaDb({ parent: disk, extraArgs: ['--innodb-log-file-size=8M', '--innodb-flush-method=fsync'] });
+      const lines: string[] = [];
+      for (let i = 1; i <= 2_000_000; i++) lines.push(`${i},name-${i}-padded-to-be-long,${i % 97}`);
+      await s3.put(bucket, 'full/big.csv', lines.join('\n') + '\n');
+      const { config } = loadConfig({ argv: ['--port', '0', '--data-dir', dataDir, '--http-port=-1', '--target', full.url], env: {} });
+      const daemon = await startDaemon(config, createLogger('silent', { pretty: false }));
+      const c = await mysql.createConnection({ host: '127.0.0.1', port: daemon.port, user: 'root' });
+      try {
+        await c.query('CREATE DATABASE full_disk');
+        await c.query('USE full_disk');
+        await c.query('CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(64), v INT)');
+        const err = await c.query(`IMPORT INTO t FROM '${uri('full/big.csv')}'`).then(() => null, (e: unknown) => e as { errno?: number; sqlState?: string; message?: string });
+        expect(err).toMatchObject({ errno: 1114, sqlState: 'HY000' });
+        // The table the user named, not the private one the rows went to.
+        expect(err?.message).toBe("The table 't' is full");
+        expect(await q(c, 'SELECT count(*) AS n FROM t')).toEqual([{ n: 0 }]);
+        const [tables] = await c.query("SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'full_disk' AND TABLE_NAME LIKE '\\_\\_loadwire\\_%' AND TABLE_NAME <> '__loadwire_ledger'");
+        expect(tables).toEqual([]);
+      } finally {
+        await c.end();
+        await daemon.stop();
+      }
+    } finally {
+      await full?.stop();
+      execFileSync('umount', [disk]);
+      await rm(disk, { recursive: true, force: true });
     }
   }, 120_000);
 });

@@ -53,10 +53,11 @@ export function findBinary(names: string[]): string {
   throw new Error(`none of ${names.join(', ')} is installed: run .ci/run (it installs mariadb-server) or apt-get install mariadb-server`);
 }
 
-export async function startMariaDb(options: { extraArgs?: string[] } = {}): Promise<MariaDbInstance> {
+/** `parent`: where the temp datadir goes (default the system's temp directory), e.g. a small filesystem. */
+export async function startMariaDb(options: { extraArgs?: string[]; parent?: string } = {}): Promise<MariaDbInstance> {
   const mariadbd = findBinary(['mariadbd', 'mysqld']);
   const installDb = findBinary(['mariadb-install-db', 'mysql_install_db']);
-  const dataDir = await mkdtemp(join(tmpdir(), 'loadwire-mariadb-'));
+  const dataDir = await mkdtemp(join(options.parent ?? tmpdir(), 'loadwire-mariadb-'));
   const user = userInfo().username;
   await run(installDb, [
     '--no-defaults',

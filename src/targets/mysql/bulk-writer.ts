@@ -93,10 +93,20 @@ function recordOf(r: Row): LedgerRecord {
   };
 }
 
-function fail(e: unknown, where: string): SqlError {
+/**
+ * The error as a MySQL error. `shadow`: the private table the rows went to, named in the server's
+ * messages ("The table '__loadwire_shadow_...' is full"); the user is told the table they named.
+ */
+function fail(e: unknown, where: string, shadow?: { readonly name: string | null; readonly table: string }): SqlError {
   const mapped = toSqlError(e, where);
-  if (mapped instanceof SqlError) return mapped;
-  return new SqlError('ER_UNKNOWN_ERROR', mapped instanceof Error ? mapped.message : String(mapped));
+  const err = mapped instanceof SqlError ? mapped : new SqlError('ER_UNKNOWN_ERROR', mapped instanceof Error ? mapped.message : String(mapped));
+  if (!shadow?.name || !err.message.includes(shadow.name)) return err;
+  return SqlError.fromServer(err.errno, err.sqlState, asTable(err.message, shadow));
+}
+
+/** `text` with the shadow's name replaced by its table's. */
+function asTable(text: string, shadow: { readonly name: string | null; readonly table: string }): string {
+  return shadow.name ? text.split(shadow.name).join(shadow.table) : text;
 }
 
 /** A value as a field of LOAD DATA's default text format (tab-separated, backslash escapes, \N). */
@@ -497,7 +507,7 @@ class MySqlTaskSession implements TaskSession {
       await this.c.query('COMMIT');
     } catch (e) {
       await this.c.query('ROLLBACK').catch(() => undefined);
-      throw fail(e, this.writer.describe());
+      throw fail(e, this.writer.describe(), { name: shadow, table: this.def.name });
     }
     // The shadow is empty of meaning once published; a crash before this DROP leaves it for discard().
     await this.c.query(`DROP TABLE IF EXISTS ${this.db}.${q(shadow)}`);
@@ -549,7 +559,7 @@ class MySqlTaskSession implements TaskSession {
       return n;
     } catch (e) {
       await this.c.query('ROLLBACK').catch(() => undefined);
-      throw fail(e, this.writer.describe());
+      throw fail(e, this.writer.describe(), { name: this.shadow, table: this.def.name });
     }
   }
 
@@ -587,6 +597,8 @@ class MySqlLane implements WriteLane {
   private readonly loadRaw: ((quoted: boolean, crlf: boolean) => string) | null;
   private readonly one: string;
   private readonly into: string;
+  /** The shadow the lane writes to (null: the table itself), as the server's messages name it. */
+  private readonly shadow: { readonly name: string | null; readonly table: string };
   /** The session's database is selected on the connection (once: the lane keeps its connection). */
   private used = false;
 
@@ -595,6 +607,7 @@ class MySqlLane implements WriteLane {
     private readonly prepared: WeakMap<StagedRows, readonly LoadBody[]>, private readonly kill: (threadId: number) => Promise<void>,
   ) {
     this.into = `${q(def.database)}.${q(into)}`;
+    this.shadow = { name: into === def.name ? null : into, table: def.name };
     const vars = Array.from({ length: plan.width }, (_, i) => `@__f${i}`);
     const asVars = (sql: string): string => sql.replace(/(`?)\b__f(\d+)\b\1/g, '@__f$2');
     const fmt = "CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'";
@@ -726,7 +739,7 @@ class MySqlLane implements WriteLane {
       await this.c.query('ROLLBACK TO SAVEPOINT batch');
       return await this.retryInParts(rows, signal, 0);
     } catch (e) {
-      throw fail(e, 'target');
+      throw fail(e, 'target', this.shadow);
     }
   }
 
@@ -797,7 +810,7 @@ class MySqlLane implements WriteLane {
       } catch (e) {
         const err = e as { sqlMessage?: string; errno?: number };
         if (!isRowError(e) || err.sqlMessage === undefined || signal.aborted) throw e;
-        errors.push({ row: r, reason: err.sqlMessage.replace(/ at row 1$/, ` at row ${rows.line(r)}`) });
+        errors.push({ row: r, reason: asTable(err.sqlMessage, this.shadow).replace(/ at row 1$/, ` at row ${rows.line(r)}`) });
       }
     }
     return { loaded, errors };
@@ -814,7 +827,7 @@ class MySqlLane implements WriteLane {
       await this.c.query('COMMIT');
       this.open = false;
     } catch (e) {
-      throw fail(e, 'target');
+      throw fail(e, 'target', this.shadow);
     }
   }
 
