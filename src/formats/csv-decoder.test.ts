@@ -4,6 +4,7 @@ import { MYSQL_DIALECT, prng, randomRows, writeCsv, type Cell, type Dialect } fr
 import { CsvDecoder, decodeCsvBuffer } from './csv-decoder.js';
 import { csvOptionsFrom, DEFAULT_CSV_OPTIONS, type CsvOptions } from './csv-options.js';
 import type { ErrorRow, RowBatch } from './types.js';
+import type { TextBatch } from './text-batch.js';
 
 interface Decoded {
   rows: Cell[][];
@@ -281,6 +282,58 @@ describe('CSV decoding', () => {
       if (dialect.terminator !== '#END#\n') expect(d.lines).toEqual(g.lines);
     });
   }
+});
+
+describe('CSV batches as written (TextBatchData.asWritten)', () => {
+  const small = { maxRows: 16, maxBytes: 512 };
+  const batchesOf = (text: string, csv: Partial<CsvOptions> = {}): TextBatch[] =>
+    decodeCsvBuffer(Buffer.from(text, 'utf8'), { file: 'f.csv', csv: { ...DEFAULT_CSV_OPTIONS, ...csv }, limits: small });
+  /** Where a batch says so, its text split at its line ends and separator is exactly its rows. */
+  const checkClaims = (batches: TextBatch[]): number => {
+    let claimed = 0;
+    for (const b of batches) {
+      const w = b.data.asWritten;
+      if (w === undefined) continue;
+      claimed++;
+      const text = b.data.text.slice(b.data.starts[0], b.data.ends[b.data.ends.length - 1]);
+      const rows = Array.from({ length: b.length }, (_, i) => b.row(i));
+      expect(text.split(w.crlf ? '\r\n' : '\n').map((line) => line.split(w.separator))).toEqual(rows);
+    }
+    return claimed;
+  };
+
+  it('says so for plain lines, with their separator and line end', () => {
+    const lines = Array.from({ length: 100 }, (_, i) => `${i},name ${i},${i * 3},x"y`);
+    const lf = batchesOf(`${lines.join('\n')}\n`);
+    expect(checkClaims(lf)).toBe(lf.length);
+    expect(lf.map((b) => b.data.asWritten)).toEqual(lf.map(() => ({ separator: ',', crlf: false })));
+    const crlf = batchesOf(`${lines.join('\r\n')}\r\n`);
+    expect(checkClaims(crlf)).toBe(crlf.length);
+    expect(crlf.every((b) => b.data.asWritten?.crlf === true)).toBe(true);
+    const piped = batchesOf(`${lines.map((l) => l.replaceAll(',', '|')).join('\n')}\n`, { fieldsTerminatedBy: '|' });
+    expect(piped.every((b) => b.data.asWritten?.separator === '|')).toBe(true);
+  });
+
+  it('does not for a batch with a quoted, escaped or NULL field, the word NULL, a blank or bad line, or mixed line ends', () => {
+    const plain = Array.from({ length: 40 }, (_, i) => `${i},n${i},${i}`);
+    for (const odd of ['"q",a,1', 'a\\tb,a,1', '\\N,a,1', 'NULL,a,1', '', '"unterminated,a,1\nx",b"c,1', '1,a,1\r']) {
+      const lines = [...plain.slice(0, 20), odd, ...plain.slice(20)];
+      const batches = batchesOf(`${lines.join('\n')}\n`);
+      const at = batches.findIndex((b) => b.data.offsets[b.length - 1]! >= lines.slice(0, 20).join('\n').length);
+      expect(batches[at]!.data.asWritten, JSON.stringify(odd)).toBeUndefined();
+      checkClaims(batches);
+    }
+    for (const csv of [{ fieldsTerminatedBy: '<|>' }, { linesTerminatedBy: '\r' }, { linesTerminatedBy: '#\n' }]) {
+      expect(batchesOf('1<|>a#\n2<|>b#\n'.replaceAll('<|>', csv.fieldsTerminatedBy ?? ',').replaceAll('#\n', csv.linesTerminatedBy ?? '\n'), csv)[0]!.data.asWritten).toBeUndefined();
+    }
+  });
+
+  it('claims only what is true, over generated files of every dialect', () => {
+    for (const [dialect, alphabet] of [[MYSQL_DIALECT, 'tricky'], [MYSQL_DIALECT, 'plain'], [{ ...MYSQL_DIALECT, terminator: '\r\n' }, 'plain'], [{ ...MYSQL_DIALECT, quote: '', escape: '', nullAs: '<null>' }, 'plain']] as const) {
+      const g = writeCsv(randomRows(prng(11), 400, 4, alphabet), dialect);
+      checkClaims(decodeCsvBuffer(g.bytes, { file: 'f.csv', csv: { ...DEFAULT_CSV_OPTIONS, ...optionsFor(dialect) }, limits: small }));
+    }
+  });
 });
 
 describe('CSV options', () => {

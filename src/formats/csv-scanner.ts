@@ -87,6 +87,9 @@ export class CsvScanner {
     this.rawNull = o.fieldsEscapedBy === '' ? '\0\0' : `${o.fieldsEscapedBy}N`;
     this.nl = o.linesTerminatedBy === 'auto' ? null : o.linesTerminatedBy;
     if (this.nl !== null) this.lineChar = this.nl.includes('\n') ? '\n' : '';
+    // Lines ended by '\n' (or '\r\n' in auto mode) and a one-character separator: batches can
+    // tell when their text is the rows as written (TextBatchData.asWritten).
+    if (this.nl === null || this.nl === '\n') b.trackWritten(this.d);
     this.line = start.line;
     this.tBase = start.offset;
     // A resumed read starts after the header and skipped rows.
@@ -288,6 +291,7 @@ export class CsvScanner {
   }
 
   private setAuto(nl: string): void {
+    if (nl !== '\n') this.b.trackWritten('');
     this.nl = nl;
     this.lineChar = nl;
     this.crStrip = nl === '\n';
@@ -310,7 +314,11 @@ export class CsvScanner {
     const t = this.t;
     if (n === this.nullBy.length && t.startsWith(this.nullBy, start)) this.b.nullField();
     else if (n === 2 && t.startsWith(this.rawNull, start)) this.b.nullField();
-    else this.b.field(start, end);
+    else {
+      // The word NULL: a string here, but NULL to LOAD DATA once ENCLOSED BY is given.
+      if (n === 4 && t.startsWith('NULL', start)) this.b.notAsWritten();
+      this.b.field(start, end);
+    }
   }
 
   /** Scans complete records from the current text; returns where the first incomplete one starts. */
@@ -336,8 +344,10 @@ export class CsvScanner {
       this.embeddedLines = 0;
       let bad: string | null = null;
 
+      let crlf = false;
       fields: for (;;) {
         if (pos < len && t.charCodeAt(pos) === q) {
+          b.notAsWritten();
           const after = this.quotedField(pos, final);
           if (after === NEED_MORE) {
             b.rollback(rowField);
@@ -444,9 +454,13 @@ export class CsvScanner {
         }
         // The last field of the record.
         let fe = end;
-        if (crStrip && fe > pos && t.charCodeAt(fe - 1) === 13) fe--;
+        if (crStrip && fe > pos && t.charCodeAt(fe - 1) === 13) {
+          fe--;
+          crlf = true;
+        }
         if (fe === recStart) {
           // A blank line.
+          b.notAsWritten();
           pos = end >= len ? len : end + nll;
           this.line++;
           bad = '';
@@ -457,7 +471,7 @@ export class CsvScanner {
         break;
       }
       if (bad !== null) continue;
-      this.endRecord(recStart, rowField, pos);
+      this.endRecord(recStart, rowField, pos, crlf);
       if (b.nRows >= maxRows || b.size(pos) >= maxBytes) this.emit(pos);
     }
   }
@@ -476,7 +490,7 @@ export class CsvScanner {
     });
   }
 
-  private endRecord(recStart: number, rowField: number, pos: number): void {
+  private endRecord(recStart: number, rowField: number, pos: number, crlf: boolean): void {
     const b = this.b;
     const line = this.line;
     this.line += 1 + this.embeddedLines;
@@ -493,6 +507,7 @@ export class CsvScanner {
       this.badRecord(recStart, pos, `invalid ${this.o.charset} character string`, line);
       return;
     }
+    b.lineEnd(crlf);
     b.endRow(line, this.byteAt(recStart));
   }
 

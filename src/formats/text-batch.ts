@@ -27,6 +27,17 @@ export interface TextBatchData {
   readonly errors: readonly ErrorRow[];
   readonly byteSize: number;
   readonly end: Position;
+  /**
+   * Set when the text from the first row's first field to the last row's last field is the rows
+   * exactly as written: no field quoted, escaped or NULL, no blank or malformed line among them,
+   * fields joined by `separator`, lines ended by '\n' ('\r\n' when `crlf`). Absent: not known.
+   */
+  readonly asWritten?: AsWritten;
+}
+
+export interface AsWritten {
+  readonly separator: string;
+  readonly crlf: boolean;
 }
 
 export class TextBatch implements RowBatch {
@@ -124,8 +135,34 @@ export class TextBatchBuilder {
   nFields = 0;
   nRows = 0;
   columns: readonly string[] | null = null;
+  /**
+   * TextBatchData.asWritten, tracked for the batch being built: the separator (one character)
+   * when the scanner reports its fields as written, '' when it does not or a field was not.
+   */
+  private written = '';
+  private separator = '';
+  /** Rows whose line ended in '\r\n' and in '\n', this batch. */
+  private crlfRows = 0;
+  private lfRows = 0;
 
   constructor(readonly file: string) {}
+
+  /** Batches from now on say when their text is the rows as written (TextBatchData.asWritten). */
+  trackWritten(separator: string): void {
+    this.separator = separator.length === 1 ? separator : '';
+    this.written = this.separator;
+  }
+
+  /** A field or line of this batch is not as it will be read (quoted, blank line, ...). */
+  notAsWritten(): void {
+    this.written = '';
+  }
+
+  /** How the row just ended was terminated. */
+  lineEnd(crlf: boolean): void {
+    if (crlf) this.crlfRows++;
+    else this.lfRows++;
+  }
 
   /** Starts looking at a new current text; positions passed from now on refer to it. */
   setText(text: string, from: number): void {
@@ -157,6 +194,7 @@ export class TextBatchBuilder {
   }
 
   extraField(value: string): void {
+    this.written = '';
     const k = this.nFields++;
     if (k >= this.starts.length) this.growFields(k + 1);
     this.starts[k] = this.extraLen;
@@ -167,6 +205,7 @@ export class TextBatchBuilder {
   }
 
   nullField(): void {
+    this.written = '';
     const k = this.nFields++;
     if (k >= this.starts.length) this.growFields(k + 1);
     this.starts[k] = 0;
@@ -208,6 +247,7 @@ export class TextBatchBuilder {
   }
 
   error(row: ErrorRow): void {
+    this.written = '';
     this.errors.push(row);
     this.errorBytes += row.raw.length + row.reason.length + 64;
   }
@@ -236,7 +276,11 @@ export class TextBatchBuilder {
       errors: this.errors,
       byteSize: text.length + extra.length + this.nFields * 9 + this.nRows * 20 + this.errorBytes,
       end,
+      ...(this.written !== '' && this.nRows > 0 && (this.crlfRows === 0 || this.lfRows === 0) ? { asWritten: { separator: this.written, crlf: this.crlfRows > 0 } } : {}),
     };
+    this.written = this.separator;
+    this.crlfRows = 0;
+    this.lfRows = 0;
     this.parts = [];
     this.base = 0;
     this.extras = [];

@@ -206,6 +206,11 @@ export interface LaneLimit {
 export interface BulkWriter {
   /** The most lanes one task writes through at once (THREAD above it is lowered to it), and why. */
   readonly laneLimit: LaneLimit;
+  /**
+   * Whether inserting rows costs this process's main thread (an embedded database) rather than a
+   * server's CPU: decoding then goes to a worker thread, beside the inserts.
+   */
+  readonly insertsInProcess: boolean;
   openTask(spec: TaskSpec): Promise<TaskSession>;
   /** Committed records of a job, in every database the writer knows. */
   committed(jobId: string): Promise<LedgerRecord[]>;

@@ -85,6 +85,7 @@ function isRowError(e: unknown): boolean {
 
 export class EmbeddedBulkWriter implements BulkWriter {
   readonly laneLimit = { max: 1, why: 'SQLite has one writer per database file' };
+  readonly insertsInProcess = true;
   private readonly directory: string;
   private readonly version: string;
 

@@ -139,6 +139,7 @@ export class MySqlBulkWriter implements BulkWriter {
   private readonly where: string;
   readonly connectionLimit: number;
   readonly laneLimit: LaneLimit;
+  readonly insertsInProcess = false;
   readonly lockWaitSeconds: number;
   private readonly connect: ConnectionOptions;
   /** The connections each open task will hold, taken before it takes any. */
@@ -731,12 +732,19 @@ class MySqlLane implements WriteLane {
 
   private async writeBatch(rows: StagedRows, signal: AbortSignal): Promise<WriteOutcome> {
     try {
+      // The first batch of a transaction needs no savepoint: undoing it undoes the transaction.
+      // A round trip less where units meet, which is where the server otherwise waits on us.
+      const first = !this.open;
       await this.begin();
-      await this.c.query('SAVEPOINT batch');
+      if (!first) await this.c.query('SAVEPOINT batch');
       const { loaded, clean } = await this.loadOnce(rows, signal);
       if (clean) return { loaded, errors: [] };
       // LOCAL LOAD DATA downgraded errors to warnings: undo the batch and find the rows to blame.
-      await this.c.query('ROLLBACK TO SAVEPOINT batch');
+      if (first) {
+        await this.c.query('ROLLBACK');
+        this.open = false;
+        await this.begin();
+      } else await this.c.query('ROLLBACK TO SAVEPOINT batch');
       return await this.retryInParts(rows, signal, 0);
     } catch (e) {
       throw fail(e, 'target', this.shadow);
