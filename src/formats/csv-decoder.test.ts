@@ -288,35 +288,63 @@ describe('CSV batches as written (TextBatchData.asWritten)', () => {
   const small = { maxRows: 16, maxBytes: 512 };
   const batchesOf = (text: string, csv: Partial<CsvOptions> = {}): TextBatch[] =>
     decodeCsvBuffer(Buffer.from(text, 'utf8'), { file: 'f.csv', csv: { ...DEFAULT_CSV_OPTIONS, ...csv }, limits: small });
-  /** Where a batch says so, its text split at its line ends and separator is exactly its rows. */
+  /** A line as LOAD DATA reads it with FIELDS TERMINATED BY `sep` [OPTIONALLY ENCLOSED BY '"'] ESCAPED BY ''. */
+  const fieldsOf = (line: string, sep: string, quoted: boolean): string[] => {
+    const out: string[] = [];
+    let i = 0;
+    for (;;) {
+      if (quoted && line[i] === '"') {
+        const close = line.indexOf('"', i + 1);
+        out.push(line.slice(i + 1, close));
+        i = close + 1;
+      } else {
+        const next = line.indexOf(sep, i);
+        out.push(line.slice(i, next < 0 ? line.length : next));
+        i = next < 0 ? line.length : next;
+      }
+      if (i >= line.length) return out;
+      i += sep.length;
+    }
+  };
+  /** Where a batch says so, its text read as LOAD DATA reads it is exactly its rows. */
   const checkClaims = (batches: TextBatch[]): number => {
     let claimed = 0;
     for (const b of batches) {
       const w = b.data.asWritten;
       if (w === undefined) continue;
       claimed++;
-      const text = b.data.text.slice(b.data.starts[0], b.data.ends[b.data.ends.length - 1]);
+      const { text, starts, ends } = b.data;
+      const from = starts[0]! - (w.quoted && text[starts[0]! - 1] === '"' ? 1 : 0);
+      const to = ends[ends.length - 1]! + (w.quoted && text[ends[ends.length - 1]!] === '"' ? 1 : 0);
       const rows = Array.from({ length: b.length }, (_, i) => b.row(i));
-      expect(text.split(w.crlf ? '\r\n' : '\n').map((line) => line.split(w.separator))).toEqual(rows);
+      expect(text.slice(from, to).split(w.crlf ? '\r\n' : '\n').map((line) => fieldsOf(line, w.separator, w.quoted))).toEqual(rows);
     }
     return claimed;
   };
 
-  it('says so for plain lines, with their separator and line end', () => {
+  it('says so for plain lines, with their separator, line end and quotes', () => {
     const lines = Array.from({ length: 100 }, (_, i) => `${i},name ${i},${i * 3},x"y`);
     const lf = batchesOf(`${lines.join('\n')}\n`);
     expect(checkClaims(lf)).toBe(lf.length);
-    expect(lf.map((b) => b.data.asWritten)).toEqual(lf.map(() => ({ separator: ',', crlf: false })));
+    expect(lf.map((b) => b.data.asWritten)).toEqual(lf.map(() => ({ separator: ',', crlf: false, quoted: false })));
     const crlf = batchesOf(`${lines.join('\r\n')}\r\n`);
     expect(checkClaims(crlf)).toBe(crlf.length);
     expect(crlf.every((b) => b.data.asWritten?.crlf === true)).toBe(true);
     const piped = batchesOf(`${lines.map((l) => l.replaceAll(',', '|')).join('\n')}\n`, { fieldsTerminatedBy: '|' });
     expect(piped.every((b) => b.data.asWritten?.separator === '|')).toBe(true);
+    const quoted = Array.from({ length: 100 }, (_, i) => `${i},"name, ${i}",${i * 3},"NULL"`);
+    for (const end of ['\n', '\r\n']) {
+      const q = batchesOf(`${quoted.join(end)}${end}`);
+      expect(checkClaims(q)).toBe(q.length);
+      expect(q.every((b) => b.data.asWritten?.quoted === true && b.data.asWritten.crlf === (end === '\r\n'))).toBe(true);
+    }
+    // A row that starts and ends with a quoted field.
+    expect(checkClaims(batchesOf('"a",1,"b"\n"c",2,"d"\n'))).toBe(1);
   });
 
-  it('does not for a batch with a quoted, escaped or NULL field, the word NULL, a blank or bad line, or mixed line ends', () => {
+  it('does not for a batch with a doubled quote, an escape, a NULL, the bare word NULL, a line break in quotes, a blank or bad line, or mixed line ends', () => {
     const plain = Array.from({ length: 40 }, (_, i) => `${i},n${i},${i}`);
-    for (const odd of ['"q",a,1', 'a\\tb,a,1', '\\N,a,1', 'NULL,a,1', '', '"unterminated,a,1\nx",b"c,1', '1,a,1\r']) {
+    for (const odd of ['"q""x",a,1', '"two\nlines",a,1', 'a\\tb,a,1', '\\N,a,1', '"\\N",a,1', 'NULL,a,1', '', '"q"x,a,1', '1,a,1\r']) {
       const lines = [...plain.slice(0, 20), odd, ...plain.slice(20)];
       const batches = batchesOf(`${lines.join('\n')}\n`);
       const at = batches.findIndex((b) => b.data.offsets[b.length - 1]! >= lines.slice(0, 20).join('\n').length);
@@ -326,10 +354,11 @@ describe('CSV batches as written (TextBatchData.asWritten)', () => {
     for (const csv of [{ fieldsTerminatedBy: '<|>' }, { linesTerminatedBy: '\r' }, { linesTerminatedBy: '#\n' }]) {
       expect(batchesOf('1<|>a#\n2<|>b#\n'.replaceAll('<|>', csv.fieldsTerminatedBy ?? ',').replaceAll('#\n', csv.linesTerminatedBy ?? '\n'), csv)[0]!.data.asWritten).toBeUndefined();
     }
+    expect(batchesOf("1,'a'\n", { fieldsEnclosedBy: "'" })[0]!.data.asWritten).toBeUndefined();
   });
 
   it('claims only what is true, over generated files of every dialect', () => {
-    for (const [dialect, alphabet] of [[MYSQL_DIALECT, 'tricky'], [MYSQL_DIALECT, 'plain'], [{ ...MYSQL_DIALECT, terminator: '\r\n' }, 'plain'], [{ ...MYSQL_DIALECT, quote: '', escape: '', nullAs: '<null>' }, 'plain']] as const) {
+    for (const [dialect, alphabet] of [[MYSQL_DIALECT, 'tricky'], [MYSQL_DIALECT, 'plain'], [{ ...MYSQL_DIALECT, quoteAll: true, terminator: '\r\n' }, 'plain'], [{ ...MYSQL_DIALECT, quote: '', escape: '', nullAs: '<null>' }, 'plain']] as const) {
       const g = writeCsv(randomRows(prng(11), 400, 4, alphabet), dialect);
       checkClaims(decodeCsvBuffer(g.bytes, { file: 'f.csv', csv: { ...DEFAULT_CSV_OPTIONS, ...optionsFor(dialect) }, limits: small }));
     }

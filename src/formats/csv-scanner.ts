@@ -347,7 +347,6 @@ export class CsvScanner {
       let crlf = false;
       fields: for (;;) {
         if (pos < len && t.charCodeAt(pos) === q) {
-          b.notAsWritten();
           const after = this.quotedField(pos, final);
           if (after === NEED_MORE) {
             b.rollback(rowField);
@@ -381,6 +380,7 @@ export class CsvScanner {
             }
             if (t.charCodeAt(after + 1) === 10) {
               pos = after + 2;
+              crlf = true;
               break;
             }
           }
@@ -543,10 +543,16 @@ export class CsvScanner {
       close = qi;
       break;
     }
+    const lines = this.embeddedLines;
     this.countLines(pos + 1, close);
     if (doubled) this.b.extraField(t.slice(pos + 1, close).replaceAll(this.quote + this.quote, this.quote));
     else if (close - pos - 1 === 2 && t.startsWith(this.rawNull, pos + 1)) this.b.nullField();
-    else this.b.field(pos + 1, close);
+    else {
+      // A line break in quotes: the server would read it as data too, but not worth the doubt.
+      if (this.embeddedLines > lines || this.quote !== '"') this.b.notAsWritten();
+      else this.b.quotedAsWritten();
+      this.b.field(pos + 1, close);
+    }
     return close + 1;
   }
 

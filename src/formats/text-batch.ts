@@ -29,8 +29,10 @@ export interface TextBatchData {
   readonly end: Position;
   /**
    * Set when the text from the first row's first field to the last row's last field is the rows
-   * exactly as written: no field quoted, escaped or NULL, no blank or malformed line among them,
-   * fields joined by `separator`, lines ended by '\n' ('\r\n' when `crlf`). Absent: not known.
+   * exactly as written, read the same by MySQL's LOAD DATA: no field escaped or NULL, no quoted
+   * field with a doubled quote or a line break, no blank or malformed line among them; fields
+   * joined by `separator`, lines ended by '\n' ('\r\n' when `crlf`), and fields in double quotes
+   * only when `quoted`. Absent: not known to be so.
    */
   readonly asWritten?: AsWritten;
 }
@@ -38,6 +40,7 @@ export interface TextBatchData {
 export interface AsWritten {
   readonly separator: string;
   readonly crlf: boolean;
+  readonly quoted: boolean;
 }
 
 export class TextBatch implements RowBatch {
@@ -144,6 +147,7 @@ export class TextBatchBuilder {
   /** Rows whose line ended in '\r\n' and in '\n', this batch. */
   private crlfRows = 0;
   private lfRows = 0;
+  private quoted = false;
 
   constructor(readonly file: string) {}
 
@@ -156,6 +160,11 @@ export class TextBatchBuilder {
   /** A field or line of this batch is not as it will be read (quoted, blank line, ...). */
   notAsWritten(): void {
     this.written = '';
+  }
+
+  /** A field in quotes the server reads as the scanner did (no doubled quote, no line break). */
+  quotedAsWritten(): void {
+    this.quoted = true;
   }
 
   /** How the row just ended was terminated. */
@@ -276,11 +285,12 @@ export class TextBatchBuilder {
       errors: this.errors,
       byteSize: text.length + extra.length + this.nFields * 9 + this.nRows * 20 + this.errorBytes,
       end,
-      ...(this.written !== '' && this.nRows > 0 && (this.crlfRows === 0 || this.lfRows === 0) ? { asWritten: { separator: this.written, crlf: this.crlfRows > 0 } } : {}),
+      ...(this.written !== '' && this.nRows > 0 && (this.crlfRows === 0 || this.lfRows === 0) ? { asWritten: { separator: this.written, crlf: this.crlfRows > 0, quoted: this.quoted } } : {}),
     };
     this.written = this.separator;
     this.crlfRows = 0;
     this.lfRows = 0;
+    this.quoted = false;
     this.parts = [];
     this.base = 0;
     this.extras = [];

@@ -153,8 +153,11 @@ class BatchRows implements StagedRows {
         prev = rowEnds[r]!;
       }
       const crlf = d.asWritten.crlf;
+      // A quoted first or last field starts or ends at its quote, outside the field's own text.
       const first = starts[r0 === 0 ? 0 : rowEnds[r0 - 1]!]!;
-      return { pieces: [`${text.slice(first, ends[prev - 1])}${crlf ? '\r\n' : '\n'}`], quoted: false, crlf };
+      const last = ends[prev - 1]! + (d.asWritten.quoted && text.charCodeAt(ends[prev - 1]!) === QUOTE ? 1 : 0);
+      const start = first - (d.asWritten.quoted && text.charCodeAt(first - 1) === QUOTE ? 1 : 0);
+      return { pieces: [`${text.slice(start, last)}${crlf ? '\r\n' : '\n'}`], quoted: d.asWritten.quoted, crlf };
     }
     const sep = separator.charCodeAt(0);
     let k = r0 === 0 ? 0 : rowEnds[r0 - 1]!;
