@@ -8,7 +8,7 @@ import mysql, { type Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Loader, SourceSpec } from '../src/load/contract.js';
 import { createLoader } from '../src/load/loader.js';
-import { SHADOW_PREFIX, shadowName, type BulkWriter, type StagedRows } from '../src/targets/bulk-writer.js';
+import { SHADOW_PREFIX, shadowName, type BulkWriter, type StagedRows, type TaskSession } from '../src/targets/bulk-writer.js';
 import { MySqlBulkWriter } from '../src/targets/mysql/bulk-writer.js';
 import { SqlError } from '../src/protocol/sql-error.js';
 import { startMariaDb, type MariaDbInstance } from './harness/mariadb.js';
@@ -236,6 +236,26 @@ describe('mysql target loads', () => {
     expect(again).toMatchObject({ filesDone: 3, rowsScanned: 150, rowsLoaded: 150 });
     const [[all]] = (await conn.query({ sql: 'SELECT COUNT(*), COUNT(DISTINCT id), SUM(id) FROM w.t', rowsAsArray: true })) as unknown as [[[number, number, string]]];
     expect(all.map(Number)).toEqual([150, 150, 3 * 1225 + (0 + 1000 + 2000) * 50]);
+  });
+
+  it('writes a table without a key of its own through one lane whatever THREAD says, and gives the other connections back at once', async () => {
+    await conn.query('CREATE TABLE w.nokey (id INT, name VARCHAR(8))');
+    await conn.query('CREATE TABLE w.uniq (id INT NOT NULL, name VARCHAR(8), UNIQUE KEY (id))');
+    await conn.query('CREATE TABLE w.nullable (id INT, name VARCHAR(8), UNIQUE KEY (id))');
+    const open = (table: string, threads: number): Promise<TaskSession> => writer.openTask({ jobId: `lanes-${n}`, taskId: `${table}-${threads}`, database: 'w', table, threads });
+    const lanes = async (table: string): Promise<number> => {
+      const s = await open(table, 3);
+      await s.close();
+      return s.maxLanes;
+    };
+    // InnoDB clusters rows by the primary key, else by a unique key of NOT NULL columns.
+    expect([await lanes('t'), await lanes('uniq'), await lanes('nokey'), await lanes('nullable')]).toEqual([3, 3, 1, 1]);
+    // Of the writer's 4 connections the keyless task keeps 2 (its session and its lane): another fits beside it.
+    const keyless = await open('nokey', 3);
+    const other = await Promise.race([open('t', 1), new Promise<null>((resolve) => setTimeout(() => resolve(null), 2000))]);
+    expect(other).not.toBeNull();
+    await other?.close();
+    await keyless.close();
   });
 
   it('writes one file through two lanes at once, commits its units in order, and resolves a key they both hold like a serial load', async () => {

@@ -177,7 +177,7 @@ async function benchMariaDb(dir: string, csv: string, bytes: number, rows: numbe
       }
       // With a primary key (the usual table) lanes insert into different parts of the clustered
       // index; without one every row goes to the end of the hidden row-id index, where parallel
-      // lanes mostly contend (measured: 1.5x the server CPU for a few % more rows/s).
+      // lanes contend, so loadwire writes such a table through one lane whatever THREAD says.
       const schemas = [
         { name: 'PRIMARY KEY (id)', key: ' PRIMARY KEY', rounds: quick ? 1 : 2 },
         { name: 'no key', key: '', rounds: 1 },

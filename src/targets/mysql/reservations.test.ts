@@ -37,6 +37,22 @@ describe('Reservations', () => {
     expect(r.state.free).toBe(2);
   });
 
+  it('gives some back early and the rest later, never more than it took, and lets a waiter in', async () => {
+    const r = new Reservations(4);
+    const task = await r.take(3);
+    const waiter = r.take(2);
+    expect(await settled(waiter)).toBe(false);
+    task(2);
+    expect(await settled(waiter)).toBe(true);
+    expect(r.state.free).toBe(1);
+    task();
+    task();
+    task(5);
+    expect(r.state.free).toBe(2);
+    (await waiter)();
+    expect(r.state).toEqual({ free: 4, waiting: 0 });
+  });
+
   it('stops waiting when aborted, with the abort\'s error, and lets those behind it in', async () => {
     const r = new Reservations(3);
     const held = await r.take(2);

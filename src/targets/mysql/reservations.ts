@@ -26,9 +26,10 @@ export class Reservations {
 
   /**
    * Waits until `count` connections (at most `size`) are free, first come first served, and takes
-   * them; resolves to the function that gives them back (once, however often it is called).
+   * them; resolves to the function that gives them back: `n` of them, or all it still holds (none
+   * twice, however often it is called).
    */
-  async take(count: number, signal?: AbortSignal): Promise<() => void> {
+  async take(count: number, signal?: AbortSignal): Promise<(n?: number) => void> {
     const n = Math.min(count, this.size);
     if (signal?.aborted) throw interrupted(signal);
     if (this.waiting.length === 0 && this.free >= n) {
@@ -60,12 +61,13 @@ export class Reservations {
     return { free: this.free, waiting: this.waiting.length };
   }
 
-  private releaser(n: number): () => void {
-    let given = false;
-    return () => {
-      if (given) return;
-      given = true;
-      this.free += n;
+  private releaser(n: number): (k?: number) => void {
+    let held = n;
+    return (k = held) => {
+      const back = Math.max(0, Math.min(k, held));
+      if (back === 0) return;
+      held -= back;
+      this.free += back;
       this.grant();
     };
   }
