@@ -50,8 +50,9 @@ const FIRST_WRITE_BYTES = 512 * 1024;
  * server ingests), or when cores are spare. Not so for CSV into a server on 2 cores: the worker
  * is a third busy thread beside the main one and the target's, and handing its batches over costs
  * CPU of its own. Measured on 2 cores, 4 M rows from s3rver into mariadbd in alternating rounds:
- * loadwire's CPU 2.9 s in-thread against 3.5 s with the worker, mariadbd's load thread waiting
- * for a core 0.8 s against 1.2 s, and the load 8–10% faster at THREAD=1 and at THREAD=2.
+ * loadwire's CPU 2.2–2.9 s in-thread against 3.1–3.5 s with the worker, and mariadbd's loading
+ * thread waiting for a core ≈ 0.8 s against ≈ 1.2 s; the load's own time 8–10% better in one set
+ * of rounds, within this VM's noise in two others.
  */
 export function decodesInWorker(mode: boolean | 'auto', format: FormatSpec['format'], insertsInProcess: boolean, cores: number): boolean {
   if (mode !== 'auto') return mode;

@@ -322,9 +322,9 @@ export class MySqlBulkWriter implements BulkWriter {
   }
 }
 
-/** The table's primary key when it is one integer column (the shadow, made LIKE the table, has the same); else null. */
 /**
- * The table's integer primary-key column (TaskSession.windowKey), and whether rows are clustered
+ * The table's primary key when it is one integer column (TaskSession.windowKey; the shadow, made
+ * LIKE the table, has the same), and whether rows are clustered
  * by a key of the table's own: a primary key, or else (as InnoDB picks one) a unique key whose
  * columns are all NOT NULL.
  */
