@@ -361,6 +361,20 @@ describe('JobEngine', () => {
     expect(loader.discarded).toEqual(['1']);
   });
 
+  it('drops a job only once what it left in the target is discarded, and says why not yet', async () => {
+    start({ retentionSweepMs: 60_000 });
+    loader.failNext.push(new SqlError('ER_NO_SUCH_TABLE', "Table 'd.t' doesn't exist"));
+    loader.failDiscards = 2;
+    await run(`SUBMIT JOB nightly AS INSERT INTO t SELECT * FROM ${S3}`);
+    await clock.advance(0);
+    // The discard at the failure met the target down; so does the one DROP JOB tries first.
+    await expect(run(`DROP JOB WHERE jobName = 'nightly'`)).rejects.toMatchObject({ errno: 1105, message: expect.stringMatching(/left a shadow table in the target that could not be dropped yet .*run DROP JOB again once the target answers/) });
+    expect(loader.discarded).toEqual([]);
+    await run(`DROP JOB WHERE jobName = 'nightly'`);
+    expect(loader.discarded).toEqual(['1']);
+    await expect(run(`DROP JOB WHERE jobName = 'nightly'`)).rejects.toThrow(/job not exist/);
+  });
+
   it('fails a job that exceeds its timeout', async () => {
     loader.hold = true;
     start({ defaultLoadTimeoutSecond: 5 });

@@ -203,12 +203,24 @@ export class JobEngine {
     this.pump();
   }
 
-  /** DROP JOB: stops the job and removes it with its tasks, history and label. */
+  /**
+   * DROP JOB: stops the job and removes it with its tasks, history and label. What a one-shot job
+   * left in the target goes first: once the job is gone, nothing would try to discard it again.
+   */
   async drop(job: Job): Promise<void> {
     const run = this.running.get(job.id);
     if (run !== undefined) {
       run.controller.abort(new JobAbort('drop'));
       await this.settle(run);
+    }
+    if (this.store.isDiscardPending(job.id)) {
+      const failure = await this.discard(job);
+      if (failure !== null) {
+        throw new SqlError(
+          'ER_UNKNOWN_ERROR',
+          `Job ${job.name ?? job.id} left a shadow table in the target that could not be dropped yet (${failure}); the job stays until it is, and loadwire keeps trying: run DROP JOB again once the target answers`,
+        );
+      }
     }
     const state = this.store.findJob(job.id)?.state ?? null;
     if (this.store.deleteJob(job.id) && state !== null) this.stateChanged(job.id, state, null);
@@ -388,23 +400,24 @@ export class JobEngine {
    * Drops what a one-shot job left in the target (its shadow table, staged ledger entries). When
    * the target does not answer, the job is marked and the sweep tries again until it does.
    */
-  private async discard(job: Job): Promise<void> {
-    if (this.discarding.has(job.id)) return;
+  private async discard(job: Job): Promise<string | null> {
+    if (this.discarding.has(job.id)) return 'a discard of it is under way';
     this.discarding.add(job.id);
-    let pending = false;
+    let failure: string | null = null;
     try {
       await this.loader.discard(String(job.id), job.database, job.table);
     } catch (e) {
-      this.logger?.warn({ jobId: job.id, err: messageOf(e) }, 'discarding what the job left in the target failed; will try again');
-      pending = true;
+      failure = messageOf(e);
+      this.logger?.warn({ jobId: job.id, err: failure }, 'discarding what the job left in the target failed; will try again');
     } finally {
       this.discarding.delete(job.id);
     }
     try {
-      if (!this.stopped) this.store.setDiscardPending(job.id, pending);
+      if (!this.stopped) this.store.setDiscardPending(job.id, failure !== null);
     } catch (e) {
       this.logger?.error({ jobId: job.id, err: messageOf(e) }, 'recording a pending discard failed');
     }
+    return failure;
   }
 
   private request(job: Job, spec: JobSpec, taskId: number, files: readonly FileRef[], atomicity: 'job' | 'batch', signal: AbortSignal, onProgress: (p: LoadProgress) => void): LoadRequest {

@@ -12,11 +12,15 @@ export function deleteJob(db: StoreDb, id: number): boolean {
   })();
 }
 
-/** Deletes finished jobs whose end is before `cutoff`; returns how many left each state (for the jobs gauge). */
+/**
+ * Deletes finished jobs whose end is before `cutoff`; returns how many left each state (for the
+ * jobs gauge). A job whose leftovers in the target are still to be discarded stays until they are:
+ * its mark is what the engine's sweep retries from.
+ */
 export function purgeExpiredJobs(db: StoreDb, cutoff: number): Map<JobState, number> {
   return db.transaction((): Map<JobState, number> => {
     const states = TERMINAL_JOB_STATES;
-    const where = `finished_at IS NOT NULL AND finished_at < ? AND state IN (${placeholders(states.length)})`;
+    const where = `finished_at IS NOT NULL AND finished_at < ? AND discard_pending = 0 AND state IN (${placeholders(states.length)})`;
     const counts = prepared(db, `SELECT state, count(*) AS n FROM jobs WHERE ${where} GROUP BY state`).all(cutoff, ...states) as { state: JobState; n: number }[];
     if (counts.length === 0) return new Map();
     prepared(db, `DELETE FROM labels WHERE job_id IN (SELECT id FROM jobs WHERE ${where})`).run(cutoff, ...states);

@@ -9,6 +9,10 @@ export function setDiscardPending(db: StoreDb, id: number, pending: boolean): vo
   prepared(db, 'UPDATE jobs SET discard_pending = ? WHERE id = ?').run(pending ? 1 : 0, id);
 }
 
+export function isDiscardPending(db: StoreDb, id: number): boolean {
+  return prepared(db, 'SELECT 1 FROM jobs WHERE id = ? AND discard_pending = 1').get(id) !== undefined;
+}
+
 /** Jobs with a discard to try again, oldest first. */
 export function listDiscardPending(db: StoreDb, limit: number): Job[] {
   return (prepared(db, 'SELECT * FROM jobs WHERE discard_pending = 1 ORDER BY id LIMIT ?').all(limit) as JobRow[]).map(jobFromRow);

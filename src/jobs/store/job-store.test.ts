@@ -115,6 +115,11 @@ describe('JobStore', () => {
     expect(store.listTasks(id)[0]?.label).toMatch(new RegExp(`^${id}_\\d+$`));
     store.transition(id, 'FINISHED', 7000, { finishedAt: 7000 });
     expect(store.purgeExpired(7000).size).toBe(0);
+    // Not while what it left in the target is still to be discarded.
+    store.setDiscardPending(id, true);
+    expect(store.purgeExpired(7001).size).toBe(0);
+    expect(store.listDiscardPending(10).map((j) => j.id)).toEqual([id]);
+    store.setDiscardPending(id, false);
     expect([...store.purgeExpired(7001)]).toEqual([["FINISHED", 1]]);
     expect(store.findJob(id)).toBeNull();
     expect(store.listTasks(id)).toHaveLength(0);

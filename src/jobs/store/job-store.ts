@@ -7,7 +7,7 @@ import type { JobState } from '../states.js';
 import { alterPausedJob, type JobAlteration } from './alter-job.js';
 import { openStoreDb, type StoreDb } from './database.js';
 import { deleteJob, purgeExpiredJobs } from './delete-job.js';
-import { listDiscardPending, setDiscardPending } from './discard-pending.js';
+import { isDiscardPending, listDiscardPending, setDiscardPending } from './discard-pending.js';
 import { insertErrorRows, listErrorRows, type StoredErrorRow } from './error-rows.js';
 import { findJobById, findJobByName } from './find-job.js';
 import { finishTask, type TaskOutcome } from './finish-task.js';
@@ -77,6 +77,9 @@ export class JobStore {
   }
   setDiscardPending(id: number, pending: boolean): void {
     setDiscardPending(this.db, id, pending);
+  }
+  isDiscardPending(id: number): boolean {
+    return isDiscardPending(this.db, id);
   }
   listDiscardPending(limit: number): Job[] {
     return listDiscardPending(this.db, limit);
