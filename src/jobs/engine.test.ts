@@ -325,8 +325,11 @@ describe('JobEngine', () => {
     await clock.advance(1);
     expect(loader.calls).toHaveLength(2);
     expect(col(await run('SHOW IMPORT JOB 1'), 'Status')).toEqual(['running']);
+    // While it waits, the job says why; the message goes once the next try starts.
+    expect(col(await run('SHOW IMPORT JOB 1'), 'Result_Message')).toEqual([expect.stringMatching(/^retrying in 2 s \(try 3 of 3\) from the last committed unit after: .*not reachable/)]);
     await clock.advance(2_000);
     expect(col(await run('SHOW IMPORT JOB 1'), 'Status')).toEqual(['finished']);
+    expect(store.findJob(1)?.errorMsg).toBeNull();
     expect(loader.calls.map((c) => [c.request.jobId, c.request.taskId])).toEqual([['1', '1'], ['1', '1'], ['1', '1']]);
     expect(loader.discarded).toEqual([]);
 

@@ -482,7 +482,15 @@ export class JobEngine {
           if (abortReasonOf(signal) !== null || attempt > this.limits.targetRetries || !isTransientTargetFailure(e)) throw e;
           const wait = Math.min(this.limits.autoResumeMaxMs, this.limits.targetRetryBaseMs * 2 ** (attempt - 1));
           this.logger?.warn({ jobId: job.id, err: messageOf(e), attempt, retryInMs: wait }, 'target failed during an import; retrying from the last committed unit');
-          await this.sleep(wait, signal);
+          // Shown by SHOW IMPORT JOB and the other views while it waits: a job that stands still
+          // as RUNNING with no word of why looks hung.
+          const retry = `retrying in ${Math.ceil(wait / 1000)} s (try ${attempt + 1} of ${this.limits.targetRetries + 1}) from the last committed unit after: ${messageOf(e)}`;
+          this.store.setRunningMessage(job.id, retry, this.clock.now());
+          try {
+            await this.sleep(wait, signal);
+          } finally {
+            this.store.setRunningMessage(job.id, null, this.clock.now());
+          }
         }
       }
     } catch (e) {

@@ -16,7 +16,7 @@ import { insertTask } from './insert-task.js';
 import { countJobs, countJobsByState, listJobs, listJobsInStates } from './list-jobs.js';
 import { findRunningTask, latestTask, listTasks } from './list-tasks.js';
 import { makePauseSticky, resetFailures, transitionJob, type TransitionFields, type TransitionGuard } from './transition-job.js';
-import { updateEndOffset, updateJobProgress } from './update-job-progress.js';
+import { setRunningMessage, updateEndOffset, updateJobProgress } from './update-job-progress.js';
 
 export class JobStore {
   private constructor(readonly db: StoreDb) {}
@@ -62,6 +62,9 @@ export class JobStore {
   }
   updateProgress(id: number, progress: JobProgress, now: number): void {
     updateJobProgress(this.db, id, progress, now);
+  }
+  setRunningMessage(id: number, message: string | null, now: number): void {
+    setRunningMessage(this.db, id, message, now);
   }
   updateEndOffset(id: number, endOffset: string, now: number): void {
     updateEndOffset(this.db, id, endOffset, now);

@@ -37,6 +37,8 @@ function resultMessage(job: Job): string {
       const pointer = errorRowsPointer(job);
       return job.progress.rowsFiltered > 0 ? `${job.progress.rowsFiltered} rows filtered; first error: ${job.firstError ?? ''}${pointer === null ? '' : `; see ${pointer}`}` : '';
     }
+    case 'RUNNING':
+      return job.errorMsg ?? '';
     default:
       return '';
   }
