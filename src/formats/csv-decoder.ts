@@ -19,12 +19,20 @@ export interface CsvDecodeOptions {
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
+/**
+ * Bytes gathered before they are decoded and scanned. S3 delivers 64 kB chunks; scanned one by
+ * one, each became a string joined with the record left over from the one before, and a batch
+ * the join of several of them: two copies of every character.
+ */
+const SCAN_BYTES = 256 * 1024;
 
 /** Incremental CSV decoding: push byte chunks, take batches. Used directly and by the worker. */
 export class CsvDecoder {
   private readonly text;
   private readonly scanner: CsvScanner;
   private head: Uint8Array | null;
+  private held: Uint8Array[] = [];
+  private heldBytes = 0;
 
   constructor(opts: CsvDecodeOptions) {
     const builder = new TextBatchBuilder(opts.file);
@@ -52,8 +60,18 @@ export class CsvDecoder {
         chunk = head.subarray(3);
       } else chunk = head;
     }
-    const { text, bytes, invalid } = this.text.write(chunk, false);
-    return this.scanner.push(text, bytes, invalid, false);
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    return this.heldBytes < SCAN_BYTES ? [] : this.scanHeld();
+  }
+
+  private scanHeld(): TextBatch[] {
+    if (this.heldBytes === 0) return [];
+    const bytes = this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held, this.heldBytes);
+    this.held = [];
+    this.heldBytes = 0;
+    const decoded = this.text.write(bytes, false);
+    return this.scanner.push(decoded.text, decoded.bytes, decoded.invalid, false);
   }
 
   finish(): TextBatch[] {
@@ -63,6 +81,7 @@ export class CsvDecoder {
       this.head = null;
       out.push(...this.push(h));
     }
+    out.push(...this.scanHeld());
     const { text, bytes, invalid } = this.text.write(new Uint8Array(0), true);
     out.push(...this.scanner.push(text, bytes, invalid, false));
     out.push(...this.scanner.finish());

@@ -507,6 +507,13 @@ export class CsvScanner {
       this.badRecord(recStart, pos, `invalid ${this.o.charset} character string`, line);
       return;
     }
+    // Over the limit though it arrived whole (keep() catches the ones still arriving): the same
+    // error row however the stream was cut.
+    if (pos - recStart > this.o.maxRecordChars) {
+      b.rollback(rowField);
+      this.badRecord(recStart, pos, `record longer than ${this.o.maxRecordChars} characters`, line);
+      return;
+    }
     b.lineEnd(crlf);
     b.endRow(line, this.byteAt(recStart));
   }
