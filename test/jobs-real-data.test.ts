@@ -188,6 +188,15 @@ describe.each(['embedded', 'mariadb'] as const)('the four dialects on the %s tar
         : 'THREAD=4 is lowered to 1: SQLite has one writer per database file',
     }]);
     expect(String(skip?.Data_Source)).not.toContain(s3.secretKey);
+    if (target === 'mariadb') {
+      // A table without a key of its own gets one lane, and the Note says why.
+      await c.query('DROP TABLE IF EXISTS nokey');
+      await c.query('CREATE TABLE nokey (id INT, name VARCHAR(100), val INT)');
+      const [keyless] = await q(c, `IMPORT INTO nokey FROM '${tidbUri('path/to/file.csv')}' WITH skip_rows=1, THREAD=2;`);
+      expect(keyless).toMatchObject({ Status: 'finished', Imported_Rows: 2 });
+      expect(await q(c, 'SHOW WARNINGS')).toEqual([{ Level: 'Note', Code: 1105, Message: expect.stringMatching(/^THREAD=2 is lowered to 1: the table has no primary key/) }]);
+      await c.query('DROP TABLE nokey');
+    }
 
     await fresh('t');
     const [detached] = await q(c, `IMPORT INTO t FROM '${tidbUri('path/to/file-01.csv')}' WITH DETACHED;`);

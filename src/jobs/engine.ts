@@ -235,6 +235,11 @@ export class JobEngine {
     return this.loader.threadLimit;
   }
 
+  /** threadLimit for a task writing `table`, which may set a lower one. */
+  async threadLimitFor(database: string, table: string): Promise<LaneLimit | undefined> {
+    return (await this.loader.threadLimitFor?.(database, table)) ?? this.loader.threadLimit;
+  }
+
   /** Resolves with the job once it is FINISHED, FAILED or CANCELLED (or gone: null). */
   async waitForEnd(id: number, signal: AbortSignal): Promise<Job | null> {
     for (;;) {

@@ -304,11 +304,12 @@ export class EngineJobStatements implements JobStatements {
       if (why) session.warn(ER.ER_NOT_SUPPORTED_YET.errno, `IMPORT INTO option ${o.name} is accepted but has no effect in loadwire: ${why}`);
     }
     const thread = s.options.find((o) => o.name === 'THREAD')?.value;
-    const limit = this.engine.threadLimit;
+    const database = databaseOf(s.table.schema, session);
+    // Asked of the target only when THREAD asks for more than one lane: the table may allow fewer.
+    const limit = typeof thread === 'number' && thread > 1 ? await this.engine.threadLimitFor(database, s.table.name) : undefined;
     if (typeof thread === 'number' && limit !== undefined && thread > limit.max) {
       session.warn(ER.ER_UNKNOWN_ERROR.errno, `THREAD=${thread} is lowered to ${limit.max}: ${limit.why}`, 'Note');
     }
-    const database = databaseOf(s.table.schema, session);
     const statement: JobStatement = { ...s, table: { schema: database, name: s.table.name } };
     const job = this.engine.submit({
       kind: jobKindOf(statement),

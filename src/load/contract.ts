@@ -128,6 +128,8 @@ export interface LedgerEntry {
 export interface Loader {
   /** The most lanes (THREAD) one task writes through at once, and why; undefined: no limit. */
   readonly threadLimit?: LaneLimit;
+  /** The same for a task writing `table` (which may set a lower one); undefined: threadLimit. */
+  threadLimitFor?(database: string, table: string): Promise<LaneLimit | undefined>;
   /** Files matching the source in lexicographic key order, after `startAfter` when given, bounded by count and bytes. */
   listFiles(source: SourceSpec, options: { startAfter?: string; maxFiles?: number; maxBytes?: number; signal: AbortSignal }): Promise<FileRef[]>;
   /**

@@ -434,6 +434,10 @@ export class PipelineLoader implements Loader {
     return this.writer.laneLimit;
   }
 
+  async threadLimitFor(database: string, table: string): Promise<LaneLimit> {
+    return (await this.writer.laneLimitFor?.(database, table)) ?? this.writer.laneLimit;
+  }
+
   constructor(options: LoaderOptions) {
     this.writer = options.writer;
     this.metrics = options.metrics ?? null;

@@ -206,6 +206,8 @@ export interface LaneLimit {
 export interface BulkWriter {
   /** The most lanes one task writes through at once (THREAD above it is lowered to it), and why. */
   readonly laneLimit: LaneLimit;
+  /** The same for a task writing `table`, when the table itself sets a lower one (openTask applies it). */
+  laneLimitFor?(database: string, table: string): Promise<LaneLimit>;
   /**
    * Whether inserting rows costs this process's main thread (an embedded database) rather than a
    * server's CPU: decoding then goes to a worker thread, beside the inserts.

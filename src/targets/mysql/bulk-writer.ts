@@ -267,16 +267,25 @@ export class MySqlBulkWriter implements BulkWriter {
       if ((has as Row[]).length === 0) await c.query(`ALTER TABLE ${q(def.database)}.${q(LEDGER_TABLE)} ADD COLUMN checksum TEXT`);
       await this.resolvePublishing(c, def.database, spec.jobId, spec.taskId);
       const keys = await tableKeys(c, def);
-      // Without a key to cluster rows by, InnoDB appends every row at the end of its hidden row-id
-      // index, and lanes writing side by side contend there. Measured on 2 cores, 21 M rows:
-      // THREAD=2 took 72 s against 59 s for one lane, and earlier twice the server's CPU. One lane.
-      const useful = keys.clustered ? lanes : 1;
+      const useful = keys.clustered ? lanes : UNCLUSTERED_LANES.max;
       if (useful < lanes) release(lanes - useful);
       return new MySqlTaskSession(this, c, def, spec, keys.integerKey, useful, release);
     } catch (e) {
       c.release();
       release();
       throw fail(e, this.where);
+    }
+  }
+
+  async laneLimitFor(database: string, table: string): Promise<LaneLimit> {
+    let c: PoolConnection | null = null;
+    try {
+      c = await this.connection();
+      return (await tableKeys(c, await this.tableDef(c, database, table))).clustered ? this.laneLimit : UNCLUSTERED_LANES;
+    } catch {
+      return this.laneLimit; // A missing table or a target away: the task reports that itself.
+    } finally {
+      c?.release();
     }
   }
 
@@ -321,6 +330,16 @@ export class MySqlBulkWriter implements BulkWriter {
     return this.where;
   }
 }
+
+/**
+ * Lanes for a table without a key to cluster rows by: InnoDB appends every row at the end of its
+ * hidden row-id index, and lanes writing side by side contend there. Measured on 2 cores, 21 M
+ * rows: THREAD=2 took 72 s against 59 s for one lane, and earlier twice the server's CPU.
+ */
+const UNCLUSTERED_LANES: LaneLimit = {
+  max: 1,
+  why: 'the table has no primary key (nor a unique key of NOT NULL columns), so every row goes to the end of one hidden index, where connections writing side by side only contend',
+};
 
 /**
  * The table's primary key when it is one integer column (TaskSession.windowKey; the shadow, made
