@@ -256,6 +256,20 @@ describe('mysql target loads', () => {
     expect(other).not.toBeNull();
     await other?.close();
     await keyless.close();
+
+    // IMPORT INTO asks for the table's limit (its Note); while loads hold every connection, it is
+    // answered with the writer's limit at once instead of waiting for one of them to end.
+    expect(await writer.laneLimitFor('w', 'nokey')).toMatchObject({ max: 1 });
+    const busy = new MySqlBulkWriter({ url: `mysql://root@127.0.0.1:${maria.port}/`, connectionLimit: 2 });
+    try {
+      const held = [await busy.connection(), await busy.connection()];
+      expect(await busy.laneLimitFor('w', 'nokey')).toEqual(busy.laneLimit);
+      for (const c of held) c.release();
+      expect(await busy.laneLimitFor('w', 'nokey')).toMatchObject({ max: 1 });
+      expect(await busy.laneLimitFor('w', 'missing')).toEqual(busy.laneLimit);
+    } finally {
+      await busy.close();
+    }
   });
 
   it('writes one file through two lanes at once, commits its units in order, and resolves a key they both hold like a serial load', async () => {
