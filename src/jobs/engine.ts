@@ -231,11 +231,7 @@ export class JobEngine {
   }
 
   /** The most lanes (THREAD) one task writes through at once, and why; undefined: no limit. */
-  get threadLimit(): LaneLimit | undefined {
-    return this.loader.threadLimit;
-  }
-
-  /** threadLimit for a task writing `table`, which may set a lower one. */
+  /** The most lanes a task writing `table` gets, and why (the loader's limit, or a lower one the table sets). */
   async threadLimitFor(database: string, table: string): Promise<LaneLimit | undefined> {
     return (await this.loader.threadLimitFor?.(database, table)) ?? this.loader.threadLimit;
   }
