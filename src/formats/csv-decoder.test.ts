@@ -226,6 +226,28 @@ describe('CSV decoding', () => {
     }
   });
 
+  it('decodes chunks larger than one scan (gunzip gives 256 kB) whatever character the cut falls in', () => {
+    const chars = ['a', 'é', '日', '😀', ','];
+    for (const charset of ['utf8mb4', 'gb18030'] as const) {
+      for (let lead = 0; lead < 4; lead++) {
+        const random = prng(lead + 1);
+        const lines: string[] = [`${'p'.repeat(lead)},0`];
+        for (let i = 1, bytes = 0; bytes < 400_000; i++) {
+          const field = Array.from({ length: 1 + Math.floor(random() * 40) }, () => chars[Math.floor(random() * chars.length)]).join('');
+          lines.push(`${i},"${field}"`);
+          bytes += field.length * 2;
+        }
+        const text = lines.join('\n') + '\n';
+        const bytes = charset === 'gb18030' ? iconv.encode(text, 'gb18030') : Buffer.from(text);
+        const whole = decode(bytes, { charset });
+        expect(whole.errors).toEqual([]);
+        expect(whole.rows.map((r) => r.join('|'))).toEqual(lines.map((l) => l.replace(/"/g, '').replace(',', '|')));
+        const byLine = decode(bytes, { charset }, Array.from({ length: 1000 }, () => 97));
+        expect(byLine.offsets).toEqual(whole.offsets);
+      }
+    }
+  });
+
   it('gives the same rows wherever the stream is split', () => {
     const text = '1,"a,b",\\N\r\n"x""y","multi\nline",c\\,d\r\n\r\n3,,"e"\r\n';
     const whole = decode(text);
